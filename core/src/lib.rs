@@ -1,0 +1,75 @@
+//! Stripe Connect OAuth for platforms that onboard Express and Standard accounts.
+//!
+//! The crate builds the authorize URL ("Connect with Stripe") with a CSRF `state`, parses the
+//! callback and checks `state` before anything else, and encodes and decodes the requests that
+//! exchange the single-use authorization code, refresh, and deauthorize.
+//!
+//! It has two layers:
+//!
+//! - A sans-I/O layer, always compiled: [`ConnectConfig`] builds authorize URLs and
+//!   [`HttpRequest`]s, and [`TokenRequest::decode_response`] turns a response into a typed
+//!   result. A program with its own HTTP stack needs only this layer.
+//! - A blocking client behind the default `http` feature, which sends those requests.
+//!
+//! # Example
+//!
+//! ```
+//! use stripe_connect_oauth::{
+//!     AuthorizeParams, ClientId, ConnectConfig, State, parse_callback,
+//! };
+//!
+//! let config = ConnectConfig::new().client_id(ClientId::new("ca_123abc")?);
+//!
+//! // Keep the state in the user's session, then send the user to the URL.
+//! let state = State::generate()?;
+//! let url = config.authorize_url(
+//!     &AuthorizeParams::express()
+//!         .redirect_uri("https://platform.example/stripe/callback")
+//!         .state(state.clone()),
+//! )?;
+//! assert!(url.starts_with("https://connect.stripe.com/express/oauth/authorize?response_type=code"));
+//!
+//! // Stripe redirects back; remove the stored state from the session and check the callback.
+//! let callback_url = format!(
+//!     "https://platform.example/stripe/callback?code=ac_123&state={}",
+//!     state.as_str()
+//! );
+//! let callback = parse_callback(&callback_url, &state)?;
+//! assert_eq!(callback.code().secret(), "ac_123");
+//! # Ok::<(), stripe_connect_oauth::Error>(())
+//! ```
+//!
+//! # Secrets
+//!
+//! Secret keys, authorization codes, access tokens and refresh tokens are newtypes whose `Debug`
+//! prints `***`. Their text is read through `secret()`. No `Display` of this crate prints one.
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod authorize;
+mod callback;
+mod config;
+mod encoding;
+mod error;
+mod redact;
+mod request;
+mod response;
+mod secret;
+mod state;
+mod stripe_user;
+
+pub use authorize::{AccountType, AuthorizeParams, StripeLanding};
+pub use callback::{Callback, parse_callback};
+pub use config::{ConnectBase, ConnectConfig, CredentialScheme, DEFAULT_CONNECT_BASE, Scope};
+pub use error::{ApiError, Error, ErrorKind, OAuthError, OAuthErrorCode, UnexpectedResponse};
+pub use request::{
+    DEAUTHORIZE_PATH, DeauthorizeOptions, DeauthorizeRequest, ExchangeOptions, GrantType,
+    HttpRequest, RefreshOptions, TOKEN_PATH, TokenRequest, USER_AGENT,
+};
+pub use response::{
+    HttpResponse, MAX_BODY_EXCERPT, MAX_RESPONSE_BODY, TokenResponse, parse_retry_after,
+};
+pub use secret::{AccessToken, AccountId, AuthorizationCode, ClientId, RefreshToken, SecretKey};
+pub use state::{MAX_STATE_LEN, State};
+pub use stripe_user::{StripeUser, StripeUserField};

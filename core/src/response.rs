@@ -1,0 +1,280 @@
+//! Decoding of token and deauthorize responses, for any HTTP client.
+
+use std::time::{Duration, SystemTime};
+
+use serde_json::{Map, Value};
+
+use crate::error::{ApiError, Error, OAuthError, OAuthErrorCode, UnexpectedResponse};
+use crate::redact::{mask_secrets, truncate_at_char_boundary};
+use crate::secret::{AccessToken, AccountId, RefreshToken};
+
+/// Largest response body accepted, in bytes. Stripe's OAuth responses are well under 2 KiB.
+pub const MAX_RESPONSE_BODY: usize = 64 * 1024;
+
+/// Largest body excerpt kept in an [`UnexpectedResponse`], in bytes.
+pub const MAX_BODY_EXCERPT: usize = 512;
+
+/// A received HTTP response: status, the headers decoding looks at, and the body.
+#[derive(Clone, Copy, Debug)]
+pub struct HttpResponse<'a> {
+    status: u16,
+    content_type: Option<&'a str>,
+    retry_after: Option<&'a str>,
+    body: &'a [u8],
+}
+
+impl<'a> HttpResponse<'a> {
+    /// Creates a response from its status and body bytes.
+    pub fn new(status: u16, body: &'a [u8]) -> Self {
+        Self {
+            status,
+            content_type: None,
+            retry_after: None,
+            body,
+        }
+    }
+
+    /// Sets the `Content-Type` header, which is kept for diagnostics. Default: none.
+    pub fn content_type(mut self, content_type: &'a str) -> Self {
+        self.content_type = Some(content_type);
+        self
+    }
+
+    /// Sets the `Retry-After` header: seconds or an HTTP date. Default: none.
+    pub fn retry_after(mut self, retry_after: &'a str) -> Self {
+        self.retry_after = Some(retry_after);
+        self
+    }
+}
+
+/// Parses `Retry-After` as delay seconds or an HTTP date (RFC 9110 §10.2.3). A date in the past
+/// gives zero.
+pub fn parse_retry_after(value: &str) -> Option<Duration> {
+    let value = value.trim();
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        return value.parse::<u64>().ok().map(Duration::from_secs);
+    }
+    let date = httpdate::parse_http_date(value).ok()?;
+    Some(
+        date.duration_since(SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
+}
+
+pub(crate) fn unexpected(response: &HttpResponse<'_>, reason: impl Into<String>) -> Error {
+    let body = String::from_utf8_lossy(response.body);
+    let excerpt = truncate_at_char_boundary(&mask_secrets(&body), MAX_BODY_EXCERPT).to_owned();
+    Error::UnexpectedResponse(UnexpectedResponse {
+        http_status: response.status,
+        content_type: response.content_type.map(str::to_owned),
+        body_excerpt: excerpt,
+        retry_after: response.retry_after.and_then(parse_retry_after),
+        reason: reason.into(),
+    })
+}
+
+fn optional_string(object: &Map<String, Value>, name: &str) -> Result<Option<String>, Error> {
+    match object.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(text)) => Ok(Some(text.clone())),
+        Some(_) => Err(Error::Decode {
+            message: format!("`{name}` is not a string"),
+        }),
+    }
+}
+
+/// Reads the error fields of Stripe's v1 API shape, ignoring fields of other types.
+fn api_error(object: &Map<String, Value>, http_status: u16) -> ApiError {
+    let text = |name: &str| object.get(name).and_then(Value::as_str).map(str::to_owned);
+    ApiError {
+        message: text("message"),
+        error_type: text("type"),
+        code: text("code"),
+        param: text("param"),
+        http_status,
+    }
+}
+
+/// Classifies a response and returns the JSON object of a success.
+///
+/// The body decides: a string `error` is an OAuth error and an object `error` is an API error,
+/// whatever the status. Only a 2xx JSON object without `error` is a success.
+pub(crate) fn decode_success_object(
+    response: &HttpResponse<'_>,
+) -> Result<Map<String, Value>, Error> {
+    if response.body.len() > MAX_RESPONSE_BODY {
+        return Err(unexpected(
+            response,
+            format!("the body is larger than {MAX_RESPONSE_BODY} bytes"),
+        ));
+    }
+    if response.status == 429 {
+        return Err(Error::RateLimited {
+            retry_after: response.retry_after.and_then(parse_retry_after),
+        });
+    }
+
+    let object = match serde_json::from_slice::<Value>(response.body) {
+        Ok(Value::Object(object)) => object,
+        Ok(_) => return Err(unexpected(response, "the body is JSON but not an object")),
+        Err(_) if response.body.is_empty() => {
+            return Err(unexpected(response, "the body is empty"));
+        }
+        Err(_) => return Err(unexpected(response, "the body is not JSON")),
+    };
+
+    match object.get("error") {
+        Some(Value::String(code)) => {
+            let error_description = object
+                .get("error_description")
+                .and_then(Value::as_str)
+                .map(str::to_owned);
+            Err(Error::OAuth(OAuthError {
+                error: OAuthErrorCode::from_code(code),
+                error_description,
+                http_status: response.status,
+            }))
+        }
+        Some(Value::Object(fields)) => Err(Error::Api(api_error(fields, response.status))),
+        Some(_) => Err(unexpected(
+            response,
+            "the `error` field is neither a string nor an object",
+        )),
+        None if (200..300).contains(&response.status) => Ok(object),
+        None => Err(unexpected(
+            response,
+            "the status is not a success and the body has no `error` field",
+        )),
+    }
+}
+
+pub(crate) fn required_account_id(object: &Map<String, Value>) -> Result<AccountId, Error> {
+    let Some(text) = optional_string(object, "stripe_user_id")? else {
+        return Err(Error::Decode {
+            message: "`stripe_user_id` is missing".to_owned(),
+        });
+    };
+    if !AccountId::is_valid(&text) {
+        return Err(Error::Decode {
+            message: "`stripe_user_id` is not a connected account id (acct_…)".to_owned(),
+        });
+    }
+    AccountId::new(text)
+}
+
+fn required_livemode(object: &Map<String, Value>) -> Result<bool, Error> {
+    match object.get("livemode") {
+        Some(Value::Bool(livemode)) => Ok(*livemode),
+        Some(Value::String(text)) if text == "true" => Ok(true),
+        Some(Value::String(text)) if text == "false" => Ok(false),
+        Some(_) => Err(Error::Decode {
+            message: "`livemode` is neither a boolean nor \"true\" or \"false\"".to_owned(),
+        }),
+        None => Err(Error::Decode {
+            message: "`livemode` is missing".to_owned(),
+        }),
+    }
+}
+
+fn capabilities(object: &Map<String, Value>) -> Result<Vec<String>, Error> {
+    let invalid = || Error::Decode {
+        message: "`capabilities` is neither a string nor a list of strings".to_owned(),
+    };
+    match object.get("capabilities") {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(Value::String(capability)) => Ok(vec![capability.clone()]),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|item| item.as_str().map(str::to_owned).ok_or_else(invalid))
+            .collect(),
+        Some(_) => Err(invalid()),
+    }
+}
+
+/// A successful token response: the connected account and what Stripe granted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TokenResponse {
+    stripe_user_id: AccountId,
+    livemode: bool,
+    scope: Option<String>,
+    token_type: Option<String>,
+    access_token: Option<AccessToken>,
+    refresh_token: Option<RefreshToken>,
+    stripe_publishable_key: Option<String>,
+    capabilities: Vec<String>,
+}
+
+impl TokenResponse {
+    pub(crate) fn from_fields(object: &Map<String, Value>) -> Result<Self, Error> {
+        Ok(Self {
+            stripe_user_id: required_account_id(object)?,
+            livemode: required_livemode(object)?,
+            scope: optional_string(object, "scope")?,
+            token_type: optional_string(object, "token_type")?.map(|t| t.to_ascii_lowercase()),
+            access_token: optional_string(object, "access_token")?.map(AccessToken::from_raw),
+            refresh_token: optional_string(object, "refresh_token")?.map(RefreshToken::from_raw),
+            stripe_publishable_key: optional_string(object, "stripe_publishable_key")?,
+            capabilities: capabilities(object)?,
+        })
+    }
+
+    /// Returns the connected account id (`stripe_user_id`).
+    pub fn stripe_user_id(&self) -> &AccountId {
+        &self.stripe_user_id
+    }
+
+    /// Returns whether the grant is for live mode.
+    pub fn livemode(&self) -> bool {
+        self.livemode
+    }
+
+    /// Returns the granted scope: `read_write`, `read_only`, `express`, or a newer value.
+    pub fn scope(&self) -> Option<&str> {
+        self.scope.as_deref()
+    }
+
+    /// Returns the token type in lower case, normally `bearer`.
+    pub fn token_type(&self) -> Option<&str> {
+        self.token_type.as_deref()
+    }
+
+    /// Returns the access token, which Stripe still sends for Standard accounts.
+    pub fn access_token(&self) -> Option<&AccessToken> {
+        self.access_token.as_ref()
+    }
+
+    /// Returns the refresh token, when Stripe sent one.
+    pub fn refresh_token(&self) -> Option<&RefreshToken> {
+        self.refresh_token.as_ref()
+    }
+
+    /// Returns the connected account's publishable key (`pk_…`), when Stripe sent one.
+    pub fn stripe_publishable_key(&self) -> Option<&str> {
+        self.stripe_publishable_key.as_deref()
+    }
+
+    /// Returns the capabilities Stripe confirmed, empty when it sent none.
+    pub fn capabilities(&self) -> &[String] {
+        &self.capabilities
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_accepts_seconds_and_dates() {
+        assert_eq!(parse_retry_after("2"), Some(Duration::from_secs(2)));
+        assert_eq!(parse_retry_after(" 30 "), Some(Duration::from_secs(30)));
+        assert_eq!(
+            parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"),
+            Some(Duration::ZERO)
+        );
+        let future = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(120));
+        let delay = parse_retry_after(&future).unwrap();
+        assert!(delay > Duration::from_secs(100), "{delay:?}");
+        assert_eq!(parse_retry_after("soon"), None);
+        assert_eq!(parse_retry_after("-1"), None);
+    }
+}
