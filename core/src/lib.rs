@@ -49,6 +49,8 @@
 
 mod authorize;
 mod callback;
+#[cfg(feature = "http")]
+mod client;
 mod config;
 mod encoding;
 mod error;
@@ -58,9 +60,16 @@ mod response;
 mod secret;
 mod state;
 mod stripe_user;
+#[cfg(feature = "http")]
+mod transport;
 
 pub use authorize::{AccountType, AuthorizeParams, StripeLanding};
 pub use callback::{Callback, parse_callback};
+#[cfg(feature = "http")]
+pub use client::{
+    Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_RETRIES, DEFAULT_RETRY_BACKOFF,
+    DEFAULT_TIMEOUT,
+};
 pub use config::{ConnectBase, ConnectConfig, CredentialScheme, DEFAULT_CONNECT_BASE, Scope};
 pub use error::{ApiError, Error, ErrorKind, OAuthError, OAuthErrorCode, UnexpectedResponse};
 pub use request::{

@@ -1,0 +1,77 @@
+//! The link between ureq and the sans-I/O layer: received responses and error classification.
+
+use std::io;
+
+use ureq::Timeout;
+
+use crate::error::Error;
+use crate::response::HttpResponse;
+
+/// A response read in full, within the body size limit.
+#[derive(Debug)]
+pub(crate) struct ReceivedResponse {
+    pub(crate) status: u16,
+    pub(crate) content_type: Option<String>,
+    pub(crate) retry_after: Option<String>,
+    pub(crate) body: Vec<u8>,
+}
+
+impl ReceivedResponse {
+    pub(crate) fn as_http_response(&self) -> HttpResponse<'_> {
+        let mut response = HttpResponse::new(self.status, &self.body);
+        if let Some(content_type) = &self.content_type {
+            response = response.content_type(content_type);
+        }
+        if let Some(retry_after) = &self.retry_after {
+            response = response.retry_after(retry_after);
+        }
+        response
+    }
+}
+
+/// I/O errors that only opening a connection produces, so no byte of the request was written.
+fn is_connect_io_error(error: &io::Error) -> bool {
+    matches!(
+        error.kind(),
+        io::ErrorKind::ConnectionRefused
+            | io::ErrorKind::AddrNotAvailable
+            | io::ErrorKind::AddrInUse
+            | io::ErrorKind::HostUnreachable
+            | io::ErrorKind::NetworkUnreachable
+    )
+}
+
+/// Maps a ureq failure to an [`Error`] that says whether the request may have been processed.
+///
+/// Only failures that provably happen before the first byte is written count as not processed:
+/// name resolution, connection refused or unreachable, and connect timeouts.
+pub(crate) fn classify_ureq_error(error: &ureq::Error) -> Error {
+    let not_sent = |message: String| Error::Transport {
+        may_have_been_processed: false,
+        message,
+    };
+    match error {
+        ureq::Error::Timeout(Timeout::Resolve | Timeout::Connect) => Error::Timeout {
+            may_have_been_processed: false,
+        },
+        // A global timeout may fire in any phase, so it counts as after sending.
+        ureq::Error::Timeout(_) => Error::Timeout {
+            may_have_been_processed: true,
+        },
+        ureq::Error::HostNotFound => not_sent("host not found".to_owned()),
+        ureq::Error::ConnectionFailed => not_sent("connection failed".to_owned()),
+        ureq::Error::Io(io_error) if is_connect_io_error(io_error) => {
+            not_sent(format!("connection failed: {io_error}"))
+        }
+        ureq::Error::Io(io_error) if io_error.kind() == io::ErrorKind::TimedOut => Error::Timeout {
+            may_have_been_processed: true,
+        },
+        ureq::Error::BadUri(_) | ureq::Error::Http(_) => not_sent(error.to_string()),
+        // NOTE: TLS errors count as after sending: ureq does not tell a handshake failure, which
+        // happens before the request is written, from a failure in the middle of a response.
+        other => Error::Transport {
+            may_have_been_processed: true,
+            message: other.to_string(),
+        },
+    }
+}
