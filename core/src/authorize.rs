@@ -114,8 +114,8 @@ impl AuthorizeParams {
         self
     }
 
-    /// Sets `scope`, for Standard accounts only. Default: none, which Stripe takes as
-    /// `read_write`.
+    /// Sets `scope`, for Standard accounts only. Default: none, which Stripe's Connect OAuth
+    /// reference documents as `read_only`.
     pub fn scope(mut self, scope: Scope) -> Self {
         self.scope = Some(scope);
         self
