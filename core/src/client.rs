@@ -297,7 +297,7 @@ impl Client {
         let content_type = header("content-type");
         let retry_after = header("retry-after");
 
-        // One byte over the limit tells an oversized body from one exactly at the limit.
+        // A limit one byte above the maximum separates an oversized body from one exactly at it.
         let body = response
             .body_mut()
             .with_config()

@@ -83,7 +83,7 @@ impl ConnectBase {
     }
 
     pub(crate) fn join(&self, path: &str) -> String {
-        format!("{}{path}", self.0)
+        [self.0.as_str(), path].concat()
     }
 }
 

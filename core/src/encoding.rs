@@ -23,6 +23,12 @@ pub(crate) struct PairWriter {
 }
 
 impl PairWriter {
+    pub(crate) fn with_capacity(capacity: usize) -> Self {
+        Self {
+            out: String::with_capacity(capacity),
+        }
+    }
+
     pub(crate) fn with_prefix(prefix: String) -> Self {
         Self { out: prefix }
     }

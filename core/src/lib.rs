@@ -39,6 +39,48 @@
 //! # Ok::<(), stripe_connect_oauth::Error>(())
 //! ```
 //!
+//! # The whole flow with the blocking client
+//!
+//! A platform's two routes, with the session store left to the web framework:
+//!
+//! ```no_run
+//! use stripe_connect_oauth::{
+//!     AuthorizeParams, Client, ClientId, Error, ExchangeOptions, SecretKey, State,
+//!     parse_callback,
+//! };
+//!
+//! # fn session_store(_: &str) {}
+//! # fn session_take() -> Option<String> { None }
+//! # fn main() -> Result<(), Error> {
+//! // Build one client at start-up and share it: it pools connections and is Send + Sync.
+//! let client = Client::builder()
+//!     .secret_key(SecretKey::new(std::env::var("STRIPE_SECRET_KEY").unwrap_or_default())?)
+//!     .client_id(ClientId::new(std::env::var("STRIPE_CLIENT_ID").unwrap_or_default())?)
+//!     .build();
+//!
+//! // Route 1: "Connect with Stripe" redirects here.
+//! let state = State::generate()?;
+//! session_store(state.as_str());
+//! let url = client.authorize_url(
+//!     &AuthorizeParams::standard()
+//!         .redirect_uri("https://platform.example/stripe/callback")
+//!         .state(state),
+//! )?;
+//! // Redirect the browser to `url`.
+//!
+//! // Route 2: Stripe redirects back to the callback URL.
+//! let callback_url = "https://platform.example/stripe/callback?code=ac_123&state=…";
+//! // Take the state out of the session first, so a replayed callback finds none.
+//! let Some(stored) = session_take() else {
+//!     return Err(Error::StateMissing);
+//! };
+//! let callback = parse_callback(callback_url, &State::new(stored)?)?;
+//! let token = client.exchange_code(callback.code(), &ExchangeOptions::new())?;
+//! println!("connected {}", token.stripe_user_id());
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! # Secrets
 //!
 //! Secret keys, authorization codes, access tokens and refresh tokens are newtypes whose `Debug`
@@ -46,6 +88,7 @@
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+#![deny(clippy::print_stdout, clippy::print_stderr)]
 
 mod authorize;
 mod callback;

@@ -233,7 +233,7 @@ impl TokenRequest {
     /// the key that sent the request.
     pub fn decode_response(&self, response: &HttpResponse<'_>) -> Result<TokenResponse, Error> {
         let fields = response::decode_success_object(response)?;
-        let token = TokenResponse::from_fields(&fields)?;
+        let token = TokenResponse::from_fields(fields)?;
         if token.livemode() != self.key_livemode {
             return Err(Error::ModeMismatch {
                 key_livemode: self.key_livemode,
@@ -264,8 +264,8 @@ impl DeauthorizeRequest {
     /// The errors of [`TokenRequest::decode_response`] but mode mismatch, and
     /// [`Error::UnexpectedResponse`] when Stripe confirms another account than the one sent.
     pub fn decode_response(&self, response: &HttpResponse<'_>) -> Result<AccountId, Error> {
-        let fields = response::decode_success_object(response)?;
-        let account_id = response::required_account_id(&fields)?;
+        let mut fields = response::decode_success_object(response)?;
+        let account_id = response::required_account_id(&mut fields)?;
         if account_id != self.account_id {
             return Err(response::unexpected(
                 response,
@@ -279,10 +279,15 @@ impl DeauthorizeRequest {
 fn credential(scheme: CredentialScheme, key: &SecretKey) -> String {
     match scheme {
         CredentialScheme::Basic => {
-            let user_and_empty_password = format!("{}:", key.secret());
-            format!("Basic {}", STANDARD.encode(user_and_empty_password))
+            let mut user_and_empty_password = Vec::with_capacity(key.secret().len() + 1);
+            user_and_empty_password.extend_from_slice(key.secret().as_bytes());
+            user_and_empty_password.push(b':');
+            let mut value = String::with_capacity(6 + user_and_empty_password.len() * 4 / 3 + 4);
+            value.push_str("Basic ");
+            STANDARD.encode_string(user_and_empty_password, &mut value);
+            value
         }
-        CredentialScheme::Bearer => format!("Bearer {}", key.secret()),
+        CredentialScheme::Bearer => ["Bearer ", key.secret()].concat(),
     }
 }
 
@@ -325,7 +330,7 @@ impl ConnectConfig {
             check_capability("assert_capabilities", capability)?;
         }
 
-        let mut body = PairWriter::default();
+        let mut body = PairWriter::with_capacity(64 + code.secret().len());
         body.pair("grant_type", GrantType::AuthorizationCode.as_str());
         body.pair("code", code.secret());
         for capability in &options.assert_capabilities {
@@ -349,7 +354,7 @@ impl ConnectConfig {
         refresh_token: &RefreshToken,
         options: &RefreshOptions,
     ) -> Result<TokenRequest, Error> {
-        let mut body = PairWriter::default();
+        let mut body = PairWriter::with_capacity(64 + refresh_token.secret().len());
         body.pair("grant_type", GrantType::RefreshToken.as_str());
         body.pair("refresh_token", refresh_token.secret());
         if let Some(scope) = options.scope {
@@ -375,7 +380,7 @@ impl ConnectConfig {
         let client_id = self.require_client_id()?;
         let key = self.pick_secret_key(options.secret_key.as_ref())?;
 
-        let mut body = PairWriter::default();
+        let mut body = PairWriter::with_capacity(64);
         body.pair("client_id", client_id.as_str());
         body.pair("stripe_user_id", account_id.as_str());
         let http = HttpRequest::post_form(

@@ -2,6 +2,7 @@
 
 use std::time::{Duration, SystemTime};
 
+use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::error::{ApiError, Error, OAuthError, OAuthErrorCode, UnexpectedResponse};
@@ -73,10 +74,42 @@ pub(crate) fn unexpected(response: &HttpResponse<'_>, reason: impl Into<String>)
     })
 }
 
-fn optional_string(object: &Map<String, Value>, name: &str) -> Result<Option<String>, Error> {
-    match object.get(name) {
+/// Keeps a JSON `null` as `Some(Value::Null)`, so a present but null field is told apart from
+/// an absent one.
+fn present<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<Value>, D::Error> {
+    Value::deserialize(deserializer).map(Some)
+}
+
+/// The fields of a response object that decoding reads. Others are skipped unparsed.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct Fields {
+    #[serde(deserialize_with = "present")]
+    error: Option<Value>,
+    #[serde(deserialize_with = "present")]
+    error_description: Option<Value>,
+    #[serde(deserialize_with = "present")]
+    stripe_user_id: Option<Value>,
+    #[serde(deserialize_with = "present")]
+    livemode: Option<Value>,
+    #[serde(deserialize_with = "present")]
+    scope: Option<Value>,
+    #[serde(deserialize_with = "present")]
+    token_type: Option<Value>,
+    #[serde(deserialize_with = "present")]
+    access_token: Option<Value>,
+    #[serde(deserialize_with = "present")]
+    refresh_token: Option<Value>,
+    #[serde(deserialize_with = "present")]
+    stripe_publishable_key: Option<Value>,
+    #[serde(deserialize_with = "present")]
+    capabilities: Option<Value>,
+}
+
+fn optional_string(value: Option<Value>, name: &str) -> Result<Option<String>, Error> {
+    match value {
         None | Some(Value::Null) => Ok(None),
-        Some(Value::String(text)) => Ok(Some(text.clone())),
+        Some(Value::String(text)) => Ok(Some(text)),
         Some(_) => Err(Error::Decode {
             message: format!("`{name}` is not a string"),
         }),
@@ -95,13 +128,32 @@ fn api_error(object: &Map<String, Value>, http_status: u16) -> ApiError {
     }
 }
 
-/// Classifies a response and returns the JSON object of a success.
+/// Parses the body as a JSON object, telling apart an empty body, a non-JSON body and JSON of
+/// another type.
+fn parse_object(response: &HttpResponse<'_>) -> Result<Fields, Error> {
+    let first = response
+        .body
+        .iter()
+        .find(|byte| !byte.is_ascii_whitespace());
+    if first == Some(&b'{') {
+        if let Ok(fields) = serde_json::from_slice::<Fields>(response.body) {
+            return Ok(fields);
+        }
+    }
+    let reason = match serde_json::from_slice::<Value>(response.body) {
+        _ if response.body.is_empty() => "the body is empty",
+        Ok(Value::Object(_)) => "the body is a JSON object with a repeated field",
+        Ok(_) => "the body is JSON but not an object",
+        Err(_) => "the body is not JSON",
+    };
+    Err(unexpected(response, reason))
+}
+
+/// Classifies a response and returns the fields of a success.
 ///
 /// The body decides: a string `error` is an OAuth error and an object `error` is an API error,
 /// whatever the status. Only a 2xx JSON object without `error` is a success.
-pub(crate) fn decode_success_object(
-    response: &HttpResponse<'_>,
-) -> Result<Map<String, Value>, Error> {
+pub(crate) fn decode_success_object(response: &HttpResponse<'_>) -> Result<Fields, Error> {
     if response.body.len() > MAX_RESPONSE_BODY {
         return Err(unexpected(
             response,
@@ -114,33 +166,25 @@ pub(crate) fn decode_success_object(
         });
     }
 
-    let object = match serde_json::from_slice::<Value>(response.body) {
-        Ok(Value::Object(object)) => object,
-        Ok(_) => return Err(unexpected(response, "the body is JSON but not an object")),
-        Err(_) if response.body.is_empty() => {
-            return Err(unexpected(response, "the body is empty"));
-        }
-        Err(_) => return Err(unexpected(response, "the body is not JSON")),
-    };
-
-    match object.get("error") {
+    let mut fields = parse_object(response)?;
+    match fields.error.take() {
         Some(Value::String(code)) => {
-            let error_description = object
-                .get("error_description")
-                .and_then(Value::as_str)
-                .map(str::to_owned);
+            let error_description = match fields.error_description {
+                Some(Value::String(description)) => Some(description),
+                _ => None,
+            };
             Err(Error::OAuth(OAuthError {
-                error: OAuthErrorCode::from_code(code),
+                error: OAuthErrorCode::from_code(&code),
                 error_description,
                 http_status: response.status,
             }))
         }
-        Some(Value::Object(fields)) => Err(Error::Api(api_error(fields, response.status))),
+        Some(Value::Object(object)) => Err(Error::Api(api_error(&object, response.status))),
         Some(_) => Err(unexpected(
             response,
             "the `error` field is neither a string nor an object",
         )),
-        None if (200..300).contains(&response.status) => Ok(object),
+        None if (200..300).contains(&response.status) => Ok(fields),
         None => Err(unexpected(
             response,
             "the status is not a success and the body has no `error` field",
@@ -148,8 +192,8 @@ pub(crate) fn decode_success_object(
     }
 }
 
-pub(crate) fn required_account_id(object: &Map<String, Value>) -> Result<AccountId, Error> {
-    let Some(text) = optional_string(object, "stripe_user_id")? else {
+pub(crate) fn required_account_id(fields: &mut Fields) -> Result<AccountId, Error> {
+    let Some(text) = optional_string(fields.stripe_user_id.take(), "stripe_user_id")? else {
         return Err(Error::Decode {
             message: "`stripe_user_id` is missing".to_owned(),
         });
@@ -162,9 +206,9 @@ pub(crate) fn required_account_id(object: &Map<String, Value>) -> Result<Account
     AccountId::new(text)
 }
 
-fn required_livemode(object: &Map<String, Value>) -> Result<bool, Error> {
-    match object.get("livemode") {
-        Some(Value::Bool(livemode)) => Ok(*livemode),
+fn required_livemode(value: Option<Value>) -> Result<bool, Error> {
+    match value {
+        Some(Value::Bool(livemode)) => Ok(livemode),
         Some(Value::String(text)) if text == "true" => Ok(true),
         Some(Value::String(text)) if text == "false" => Ok(false),
         Some(_) => Err(Error::Decode {
@@ -176,16 +220,19 @@ fn required_livemode(object: &Map<String, Value>) -> Result<bool, Error> {
     }
 }
 
-fn capabilities(object: &Map<String, Value>) -> Result<Vec<String>, Error> {
+fn capabilities(value: Option<Value>) -> Result<Vec<String>, Error> {
     let invalid = || Error::Decode {
         message: "`capabilities` is neither a string nor a list of strings".to_owned(),
     };
-    match object.get("capabilities") {
+    match value {
         None | Some(Value::Null) => Ok(Vec::new()),
-        Some(Value::String(capability)) => Ok(vec![capability.clone()]),
+        Some(Value::String(capability)) => Ok(vec![capability]),
         Some(Value::Array(items)) => items
-            .iter()
-            .map(|item| item.as_str().map(str::to_owned).ok_or_else(invalid))
+            .into_iter()
+            .map(|item| match item {
+                Value::String(capability) => Ok(capability),
+                _ => Err(invalid()),
+            })
             .collect(),
         Some(_) => Err(invalid()),
     }
@@ -205,16 +252,26 @@ pub struct TokenResponse {
 }
 
 impl TokenResponse {
-    pub(crate) fn from_fields(object: &Map<String, Value>) -> Result<Self, Error> {
+    pub(crate) fn from_fields(mut fields: Fields) -> Result<Self, Error> {
+        let stripe_user_id = required_account_id(&mut fields)?;
+        let mut token_type = optional_string(fields.token_type, "token_type")?;
+        if let Some(token_type) = &mut token_type {
+            token_type.make_ascii_lowercase();
+        }
         Ok(Self {
-            stripe_user_id: required_account_id(object)?,
-            livemode: required_livemode(object)?,
-            scope: optional_string(object, "scope")?,
-            token_type: optional_string(object, "token_type")?.map(|t| t.to_ascii_lowercase()),
-            access_token: optional_string(object, "access_token")?.map(AccessToken::from_raw),
-            refresh_token: optional_string(object, "refresh_token")?.map(RefreshToken::from_raw),
-            stripe_publishable_key: optional_string(object, "stripe_publishable_key")?,
-            capabilities: capabilities(object)?,
+            stripe_user_id,
+            livemode: required_livemode(fields.livemode)?,
+            scope: optional_string(fields.scope, "scope")?,
+            token_type,
+            access_token: optional_string(fields.access_token, "access_token")?
+                .map(AccessToken::from_raw),
+            refresh_token: optional_string(fields.refresh_token, "refresh_token")?
+                .map(RefreshToken::from_raw),
+            stripe_publishable_key: optional_string(
+                fields.stripe_publishable_key,
+                "stripe_publishable_key",
+            )?,
+            capabilities: capabilities(fields.capabilities)?,
         })
     }
 

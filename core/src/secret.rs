@@ -75,7 +75,11 @@ const OTHER_ID_PREFIXES: [(&str, &str); 5] = [
 ];
 
 fn has_whitespace_or_control(value: &str) -> bool {
-    value.chars().any(|c| c.is_whitespace() || c.is_control())
+    // The byte scan covers ASCII; only text with non-ASCII characters needs the Unicode check.
+    let ascii_hit = value
+        .bytes()
+        .any(|b| b.is_ascii_whitespace() || b.is_ascii_control());
+    ascii_hit || (!value.is_ascii() && value.chars().any(|c| c.is_whitespace() || c.is_control()))
 }
 
 fn is_id_char(c: char) -> bool {
@@ -338,6 +342,7 @@ mod tests {
             "",
             "ac_1\n",
             "ac 1",
+            "ac\u{a0}1",
             "ca_1",
             "sk_test_1",
             "rk_live_1",

@@ -41,7 +41,7 @@ fn is_connect_io_error(error: &io::Error) -> bool {
     )
 }
 
-/// Maps a ureq failure to an [`Error`] that says whether the request may have been processed.
+/// Maps a ureq failure to an [`Error`] that records whether the request may have been processed.
 ///
 /// Only failures that provably happen before the first byte is written count as not processed:
 /// name resolution, connection refused or unreachable, and connect timeouts.
