@@ -2,8 +2,8 @@
 # Counts the instructions the client and the bare ureq floor spend per exchange, with callgrind.
 #
 # The fake runs in its own process, so the counts cover the client side only. Each contender
-# runs N1 and N2 exchanges inside one collected function; the difference divided by N2 - N1
-# by N2 - N1, removes start-up and the first connection and leaves the cost of one pooled exchange.
+# runs N1 and N2 exchanges inside one collected function. The difference, divided by N2 - N1,
+# removes start-up and the first connection and leaves the cost of one pooled exchange.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
