@@ -115,6 +115,7 @@ pub use client::{
 };
 pub use config::{ConnectBase, ConnectConfig, CredentialScheme, DEFAULT_CONNECT_BASE, Scope};
 pub use error::{ApiError, Error, ErrorKind, OAuthError, OAuthErrorCode, UnexpectedResponse};
+pub use redact::mask_secrets;
 pub use request::{
     DEAUTHORIZE_PATH, DeauthorizeOptions, DeauthorizeRequest, ExchangeOptions, GrantType,
     HttpRequest, RefreshOptions, TOKEN_PATH, TokenRequest, USER_AGENT,

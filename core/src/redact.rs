@@ -7,15 +7,18 @@ use std::borrow::Cow;
 const SECRET_PREFIXES: [&str; 4] = ["sk_", "rk_", "rt_", "ac_"];
 
 /// The marker that replaces the characters after a secret prefix.
-pub(crate) const MASK: &str = "***";
+const MASK: &str = "***";
 
 fn is_token_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '_'
 }
 
-/// Replaces every token that starts with a secret prefix at a word boundary by the prefix
-/// followed by [`MASK`], so `sk_test_abc` becomes `sk_***`.
-pub(crate) fn mask_secrets(text: &str) -> Cow<'_, str> {
+/// Replaces every token that starts with a secret prefix (`sk_`, `rk_`, `rt_`, `ac_`) at a word
+/// boundary by the prefix followed by `***`, so `sk_test_abc` becomes `sk_***`.
+///
+/// Use it on text from a server, such as an `error_description` that quotes the rejected code,
+/// before logging or showing it.
+pub fn mask_secrets(text: &str) -> Cow<'_, str> {
     if !SECRET_PREFIXES.iter().any(|prefix| text.contains(prefix)) {
         return Cow::Borrowed(text);
     }
