@@ -3,14 +3,18 @@
 CARGO ?= cargo
 PREFIX ?= /usr/local
 
-.PHONY: test lint rust-test c-test install bench
+.PHONY: test deps lint rust-test c-test install bench
 
-test: lint rust-test c-test
+test: deps lint rust-test c-test
+
+deps:
+	bash scripts/install-test-deps.sh
 
 lint:
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	$(CARGO) build -p stripe-connect-oauth --no-default-features
+	$(CARGO) build -p stripe-connect-oauth --no-default-features --features native-tls
 
 # The workspace tests include the header check, which regenerates
 # include/stripe_connect_oauth.h with the pinned cbindgen and fails on any difference.
