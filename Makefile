@@ -3,9 +3,10 @@
 CARGO ?= cargo
 PREFIX ?= /usr/local
 
-.PHONY: test deps lint rust-test c-test install bench
+.PHONY: test deps lint rust-test c-test e2e demo install bench
 
-test: deps lint rust-test c-test
+# The browser test runs last, so the run ends on its `N passed, N failed` line.
+test: deps lint rust-test c-test e2e
 
 deps:
 	bash scripts/install-test-deps.sh
@@ -23,6 +24,12 @@ rust-test:
 
 c-test:
 	bash tests/c/run.sh
+
+e2e:
+	bash tests/e2e/run.sh
+
+demo:
+	$(CARGO) run -p stripe-connect-oauth-cli -- demo
 
 install:
 	PREFIX="$(PREFIX)" DESTDIR="$(DESTDIR)" bash scripts/install-c.sh
