@@ -48,7 +48,8 @@ impl StripeLanding {
     }
 }
 
-/// Names that the typed setters own; `extra` entries must not repeat them.
+/// Names that the typed setters own. An `extra` key must not repeat one, with or without
+/// brackets, because Stripe would read both.
 const RESERVED_KEYS: [&str; 8] = [
     "response_type",
     "client_id",
@@ -57,7 +58,7 @@ const RESERVED_KEYS: [&str; 8] = [
     "state",
     "stripe_landing",
     "always_prompt",
-    "suggested_capabilities[]",
+    "suggested_capabilities",
 ];
 
 /// Parameters of one authorize URL.
@@ -224,6 +225,23 @@ fn check_redirect_uri(redirect_uri: &str) -> Result<(), Error> {
             ),
         )
     })?;
+    // The raw string is what the URL carries, so it must need no cleaning by the parser.
+    if redirect_uri
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control())
+    {
+        return Err(Error::invalid_input(
+            "redirect_uri",
+            "the redirect_uri contains whitespace or control characters: \
+             pass the URL exactly as registered, percent-encoding any space",
+        ));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(Error::invalid_input(
+            "redirect_uri",
+            "the redirect_uri must not contain user info (user:password@)",
+        ));
+    }
     if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
         return Err(Error::invalid_input(
             "redirect_uri",
@@ -246,7 +264,11 @@ fn check_extra_key(key: &str) -> Result<(), Error> {
             "an extra parameter name is empty or contains whitespace",
         ));
     }
-    if RESERVED_KEYS.contains(&key) {
+    let base = key.split('[').next().unwrap_or(key);
+    if RESERVED_KEYS
+        .iter()
+        .any(|reserved| reserved.eq_ignore_ascii_case(base))
+    {
         return Err(Error::invalid_input(
             "extra",
             format!("the extra parameter `{key}` has its own setter: use it instead"),
@@ -255,7 +277,11 @@ fn check_extra_key(key: &str) -> Result<(), Error> {
     let known_field = key
         .strip_prefix("stripe_user[")
         .and_then(|rest| rest.strip_suffix(']'))
-        .is_some_and(|name| crate::StripeUserField::from_name(name).is_ok());
+        .is_some_and(|name| {
+            crate::StripeUserField::ALL
+                .iter()
+                .any(|field| field.name().eq_ignore_ascii_case(name))
+        });
     if known_field {
         return Err(Error::invalid_input(
             "extra",

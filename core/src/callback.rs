@@ -1,13 +1,14 @@
 //! Parsing of the redirect back to the platform (the callback).
 
+use percent_encoding::percent_decode_str;
 use url::form_urlencoded;
 
 use crate::error::{Error, OAuthErrorCode};
 use crate::secret::AuthorizationCode;
 use crate::state::State;
 
-/// The OAuth parameters of a callback; each may appear at most once.
-const OAUTH_PARAMETERS: [&str; 5] = ["code", "state", "error", "error_description", "scope"];
+/// The parameters that make a callback: found only in the fragment, they fail the parse.
+const FRAGMENT_CHECKED_PARAMETERS: [&str; 3] = ["code", "state", "error"];
 
 /// A successful callback: the authorization code and the scope Stripe granted.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -34,17 +35,31 @@ impl Callback {
 }
 
 /// The OAuth parameters found in one query, each at most once.
+///
+/// Values are kept as decoded bytes, so that a percent-escape that is not UTF-8 is caught
+/// where the value is used instead of being replaced silently.
 #[derive(Default)]
 struct OAuthParameters {
-    code: Option<String>,
-    state: Option<String>,
-    error: Option<String>,
-    error_description: Option<String>,
-    scope: Option<String>,
+    code: Option<Vec<u8>>,
+    state: Option<Vec<u8>>,
+    error: Option<Vec<u8>>,
+    error_description: Option<Vec<u8>>,
+    scope: Option<Vec<u8>>,
+}
+
+/// Decodes one `application/x-www-form-urlencoded` component: `+` is a space, then
+/// percent-escapes become bytes.
+fn decode_component(component: &str) -> Vec<u8> {
+    let spaced = component.replace('+', " ");
+    percent_decode_str(&spaced).collect()
+}
+
+fn lossy_text(value: Option<Vec<u8>>) -> Option<String> {
+    value.map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
 }
 
 impl OAuthParameters {
-    fn slot(&mut self, name: &str) -> Option<&mut Option<String>> {
+    fn slot(&mut self, name: &str) -> Option<&mut Option<Vec<u8>>> {
         match name {
             "code" => Some(&mut self.code),
             "state" => Some(&mut self.state),
@@ -58,16 +73,16 @@ impl OAuthParameters {
     /// Collects the OAuth parameters of a query and ignores the platform's own.
     fn from_query(query: &str) -> Result<Self, Error> {
         let mut parameters = Self::default();
-        for (name, value) in form_urlencoded::parse(query.as_bytes()) {
+        for pair in query.split('&').filter(|pair| !pair.is_empty()) {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let name = String::from_utf8_lossy(&decode_component(name)).into_owned();
             let Some(slot) = parameters.slot(&name) else {
                 continue;
             };
             if slot.is_some() {
-                return Err(Error::DuplicateParameter {
-                    name: name.into_owned(),
-                });
+                return Err(Error::DuplicateParameter { name });
             }
-            *slot = Some(value.into_owned());
+            *slot = Some(decode_component(value));
         }
         Ok(parameters)
     }
@@ -90,8 +105,20 @@ fn split_callback(input: &str) -> (&str, Option<&str>) {
     (query, fragment)
 }
 
-fn has_oauth_parameter(text: &str) -> bool {
-    form_urlencoded::parse(text.as_bytes()).any(|(name, _)| OAUTH_PARAMETERS.contains(&&*name))
+/// Names of the parameters in a query or fragment.
+fn parameter_names(text: &str) -> Vec<String> {
+    form_urlencoded::parse(text.as_bytes())
+        .map(|(name, _)| name.into_owned())
+        .collect()
+}
+
+/// Whether the fragment carries `code`, `state` or `error` that the query lacks: a redirect
+/// that put its parameters in the fragment.
+fn has_fragment_only_parameters(query: &str, fragment: &str) -> bool {
+    let in_query = parameter_names(query);
+    parameter_names(fragment).iter().any(|name| {
+        FRAGMENT_CHECKED_PARAMETERS.contains(&name.as_str()) && !in_query.contains(name)
+    })
 }
 
 fn non_empty(value: Option<String>) -> Option<String> {
@@ -122,35 +149,42 @@ fn non_empty(value: Option<String>) -> Option<String> {
 pub fn parse_callback(callback: &str, expected_state: &State) -> Result<Callback, Error> {
     let (query, fragment) = split_callback(callback);
 
-    let in_query = has_oauth_parameter(query);
-    if !in_query && fragment.is_some_and(has_oauth_parameter) {
+    if fragment.is_some_and(|fragment| has_fragment_only_parameters(query, fragment)) {
         return Err(Error::ParametersInFragment);
     }
 
     let parameters = OAuthParameters::from_query(query)?;
 
-    let Some(state) = non_empty(parameters.state) else {
+    let Some(state) = parameters.state.filter(|state| !state.is_empty()) else {
         return Err(Error::StateMissing);
     };
-    if !expected_state.matches(&state) {
+    // A state that is not UTF-8 cannot equal a valid state, so the byte comparison suffices.
+    if !expected_state.matches_bytes(&state) {
         return Err(Error::StateMismatch);
     }
 
-    if let Some(error) = parameters.error {
-        let description = non_empty(parameters.error_description);
+    if let Some(error) = lossy_text(parameters.error) {
+        let description = non_empty(lossy_text(parameters.error_description));
         return Err(match OAuthErrorCode::from_code(&error) {
             OAuthErrorCode::AccessDenied => Error::AccessDenied { description },
             error => Error::Authorize { error, description },
         });
     }
 
-    let Some(code) = non_empty(parameters.code) else {
+    let Some(code) = parameters.code.filter(|code| !code.is_empty()) else {
         return Err(Error::MissingCode);
+    };
+    let Ok(code) = String::from_utf8(code) else {
+        return Err(Error::invalid_input(
+            "callback",
+            "the callback's code is not valid UTF-8 after percent-decoding, so it was altered \
+             on the way: restart the authorization",
+        ));
     };
     Ok(Callback {
         // The exchange checks the code's format before any request.
         code: AuthorizationCode::from_raw(code),
-        scope: non_empty(parameters.scope),
+        scope: non_empty(lossy_text(parameters.scope)),
     })
 }
 

@@ -313,6 +313,7 @@ impl Client {
                 return Err(unexpected(
                     &head,
                     format!("the body is larger than {MAX_RESPONSE_BODY} bytes"),
+                    None,
                 ));
             }
             Err(error) => return Err(classify_ureq_error(&error)),

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use crate::redact::mask_secrets;
+use crate::redact::sanitize_server_text;
 use crate::response::TokenResponse;
 
 /// An OAuth error code, from Stripe's OAuth reference and RFC 6749 §5.2, with a catch-all that
@@ -67,9 +67,10 @@ impl fmt::Display for OAuthErrorCode {
 
 /// An OAuth error returned by the token or deauthorize endpoint.
 ///
-/// `Debug` masks secret-looking tokens in the description, which Stripe fills with the code it
-/// rejected.
+/// `Display` and `Debug` show the description through [`OAuthError::safe_description`],
+/// because Stripe quotes the rejected code in it.
 #[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct OAuthError {
     /// The error code.
     pub error: OAuthErrorCode,
@@ -77,11 +78,44 @@ pub struct OAuthError {
     pub error_description: Option<String>,
     /// The HTTP status of the response, which is 200 for errors sent inside a success status.
     pub http_status: u16,
+    /// The `Retry-After` delay of the response, when it had a valid one.
+    pub retry_after: Option<Duration>,
+    safe_description: Option<String>,
+}
+
+impl OAuthError {
+    pub(crate) fn new(
+        error: OAuthErrorCode,
+        error_description: Option<String>,
+        http_status: u16,
+        retry_after: Option<Duration>,
+        sent_secret: Option<&str>,
+    ) -> Self {
+        let safe_description = error_description
+            .as_deref()
+            .map(|text| sanitize_server_text(text, sent_secret, false));
+        Self {
+            error,
+            error_description,
+            http_status,
+            retry_after,
+            safe_description,
+        }
+    }
+
+    /// Returns the description made safe to log: the code or refresh token that the request
+    /// sent becomes `***` whatever its format, other secret-looking tokens are masked, and
+    /// control characters become U+FFFD.
+    pub fn safe_description(&self) -> Option<&str> {
+        self.safe_description.as_deref()
+    }
 }
 
 /// An error in the shape of Stripe's v1 API (`{"error": {"message": …}}`), as proxies and
-/// stripe-mock send it. `Debug` masks secret-looking tokens in the message.
+/// stripe-mock send it. `Display` and `Debug` show its text masked like
+/// [`OAuthError::safe_description`].
 #[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ApiError {
     /// The `message` field.
     pub message: Option<String>,
@@ -93,14 +127,56 @@ pub struct ApiError {
     pub param: Option<String>,
     /// The HTTP status of the response.
     pub http_status: u16,
+    /// The `Retry-After` delay of the response, when it had a valid one.
+    pub retry_after: Option<Duration>,
+    safe_message: Option<String>,
+}
+
+impl ApiError {
+    /// Builds the error from its `message`, `type`, `code` and `param` fields.
+    pub(crate) fn new(
+        fields: [Option<String>; 4],
+        http_status: u16,
+        retry_after: Option<Duration>,
+        sent_secret: Option<&str>,
+    ) -> Self {
+        let [message, error_type, code, param] = fields;
+        let safe_message = message
+            .as_deref()
+            .map(|text| sanitize_server_text(text, sent_secret, false));
+        Self {
+            message,
+            error_type,
+            code,
+            param,
+            http_status,
+            retry_after,
+            safe_message,
+        }
+    }
+
+    /// Returns the message made safe to log, masked like [`OAuthError::safe_description`].
+    pub fn safe_message(&self) -> Option<&str> {
+        self.safe_message.as_deref()
+    }
+}
+
+fn safe(text: &Option<String>) -> Option<String> {
+    text.as_deref()
+        .map(|text| sanitize_server_text(text, None, false))
+}
+
+fn safe_str(text: &str) -> String {
+    sanitize_server_text(text, None, false)
 }
 
 impl fmt::Debug for OAuthError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("OAuthError")
-            .field("error", &self.error)
-            .field("error_description", &masked(&self.error_description))
+            .field("error", &safe_str(self.error.as_str()))
+            .field("error_description", &self.safe_description)
             .field("http_status", &self.http_status)
+            .field("retry_after", &self.retry_after)
             .finish()
     }
 }
@@ -108,11 +184,12 @@ impl fmt::Debug for OAuthError {
 impl fmt::Debug for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ApiError")
-            .field("message", &masked(&self.message))
-            .field("error_type", &self.error_type)
-            .field("code", &self.code)
-            .field("param", &self.param)
+            .field("message", &self.safe_message)
+            .field("error_type", &safe(&self.error_type))
+            .field("code", &safe(&self.code))
+            .field("param", &safe(&self.param))
             .field("http_status", &self.http_status)
+            .field("retry_after", &self.retry_after)
             .finish()
     }
 }
@@ -174,16 +251,16 @@ pub enum Error {
         description: Option<String>,
     },
     /// The endpoint returned an OAuth error.
-    OAuth(OAuthError),
+    OAuth(Box<OAuthError>),
     /// The endpoint returned an error in Stripe's v1 API shape.
-    Api(ApiError),
+    Api(Box<ApiError>),
     /// The endpoint returned HTTP 429.
     RateLimited {
         /// The `Retry-After` delay, when the response had a valid one.
         retry_after: Option<Duration>,
     },
     /// The response is neither a success nor a recognized error.
-    UnexpectedResponse(UnexpectedResponse),
+    UnexpectedResponse(Box<UnexpectedResponse>),
     /// The request failed on the network.
     Transport {
         /// Whether any byte of the request may have been written, so that the server may have
@@ -334,10 +411,12 @@ impl Error {
         }
     }
 
-    /// Returns the `Retry-After` delay of a rate-limited or unexpected response.
+    /// Returns the `Retry-After` delay of the response that caused this error, if it had one.
     pub fn retry_after(&self) -> Option<Duration> {
         match self {
             Self::RateLimited { retry_after } => *retry_after,
+            Self::OAuth(error) => error.retry_after,
+            Self::Api(error) => error.retry_after,
             Self::UnexpectedResponse(response) => response.retry_after,
             _ => None,
         }
@@ -370,7 +449,7 @@ impl Error {
 
 fn write_description(f: &mut fmt::Formatter<'_>, description: Option<&str>) -> fmt::Result {
     match description {
-        Some(description) => write!(f, ": {}", mask_secrets(description)),
+        Some(description) => write!(f, ": {}", safe_str(description)),
         None => Ok(()),
     }
 }
@@ -390,7 +469,7 @@ impl fmt::Display for Error {
                 "state mismatch: the callback's state is not the one stored for this session",
             ),
             Self::DuplicateParameter { name } => {
-                write!(f, "duplicate callback parameter `{}`", mask_secrets(name))
+                write!(f, "duplicate callback parameter `{}`", safe_str(name))
             }
             Self::ParametersInFragment => {
                 f.write_str("callback parameters found in the URL fragment instead of the query")
@@ -404,7 +483,7 @@ impl fmt::Display for Error {
                 write!(
                     f,
                     "authorization failed with `{}`",
-                    mask_secrets(error.as_str())
+                    safe_str(error.as_str())
                 )?;
                 write_description(f, description.as_deref())
             }
@@ -412,16 +491,16 @@ impl fmt::Display for Error {
                 write!(
                     f,
                     "oauth error `{}` (http {})",
-                    mask_secrets(error.error.as_str()),
+                    safe_str(error.error.as_str()),
                     error.http_status
                 )?;
-                write_description(f, error.error_description.as_deref())
+                write_description(f, error.safe_description())
             }
             Self::Api(error) => {
                 write!(f, "api error (http {})", error.http_status)?;
-                write_description(f, error.message.as_deref())?;
+                write_description(f, error.safe_message())?;
                 match &error.param {
-                    Some(param) => write!(f, " (param `{}`)", mask_secrets(param)),
+                    Some(param) => write!(f, " (param `{}`)", safe_str(param)),
                     None => Ok(()),
                 }
             }
@@ -448,7 +527,7 @@ impl fmt::Display for Error {
                 may_have_been_processed,
                 message,
             } => {
-                write!(f, "transport error: {}", mask_secrets(message))?;
+                write!(f, "transport error: {}", safe_str(message))?;
                 if *may_have_been_processed {
                     f.write_str(" (the request may have been processed)")
                 } else {
@@ -478,10 +557,6 @@ impl fmt::Display for Error {
     }
 }
 
-fn masked(text: &Option<String>) -> Option<std::borrow::Cow<'_, str>> {
-    text.as_deref().map(mask_secrets)
-}
-
 impl fmt::Debug for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -492,16 +567,16 @@ impl fmt::Debug for Error {
                 .finish(),
             Self::DuplicateParameter { name } => f
                 .debug_struct("DuplicateParameter")
-                .field("name", &mask_secrets(name))
+                .field("name", &safe_str(name))
                 .finish(),
             Self::AccessDenied { description } => f
                 .debug_struct("AccessDenied")
-                .field("description", &masked(description))
+                .field("description", &safe(description))
                 .finish(),
             Self::Authorize { error, description } => f
                 .debug_struct("Authorize")
-                .field("error", &mask_secrets(error.as_str()))
-                .field("description", &masked(description))
+                .field("error", &safe_str(error.as_str()))
+                .field("description", &safe(description))
                 .finish(),
             Self::OAuth(error) => f.debug_tuple("OAuth").field(error).finish(),
             Self::Api(error) => f.debug_tuple("Api").field(error).finish(),
@@ -518,7 +593,7 @@ impl fmt::Debug for Error {
             } => f
                 .debug_struct("Transport")
                 .field("may_have_been_processed", may_have_been_processed)
-                .field("message", &mask_secrets(message))
+                .field("message", &safe_str(message))
                 .finish(),
             Self::Timeout {
                 may_have_been_processed,

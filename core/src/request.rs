@@ -203,11 +203,23 @@ impl GrantType {
 }
 
 /// A request to the token endpoint, with what its response decoding needs.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct TokenRequest {
     http: HttpRequest,
     grant_type: GrantType,
     key_livemode: bool,
+    /// The code or refresh token sent, hidden wherever the response's text is shown.
+    grant_secret: String,
+}
+
+impl fmt::Debug for TokenRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TokenRequest")
+            .field("http", &self.http)
+            .field("grant_type", &self.grant_type)
+            .field("key_livemode", &self.key_livemode)
+            .finish_non_exhaustive()
+    }
 }
 
 impl TokenRequest {
@@ -232,7 +244,7 @@ impl TokenRequest {
     /// [`Error::Decode`], and [`Error::ModeMismatch`] when `livemode` differs from the mode of
     /// the key that sent the request.
     pub fn decode_response(&self, response: &HttpResponse<'_>) -> Result<TokenResponse, Error> {
-        let fields = response::decode_success_object(response)?;
+        let fields = response::decode_success_object(response, Some(&self.grant_secret))?;
         let token = TokenResponse::from_fields(fields)?;
         if token.livemode() != self.key_livemode {
             return Err(Error::ModeMismatch {
@@ -264,12 +276,13 @@ impl DeauthorizeRequest {
     /// The errors of [`TokenRequest::decode_response`] but mode mismatch, and
     /// [`Error::UnexpectedResponse`] when Stripe confirms another account than the one sent.
     pub fn decode_response(&self, response: &HttpResponse<'_>) -> Result<AccountId, Error> {
-        let mut fields = response::decode_success_object(response)?;
+        let mut fields = response::decode_success_object(response, None)?;
         let account_id = response::required_account_id(&mut fields)?;
         if account_id != self.account_id {
             return Err(response::unexpected(
                 response,
                 "the response names another connected account than the request",
+                None,
             ));
         }
         Ok(account_id)
@@ -295,6 +308,7 @@ impl ConnectConfig {
     fn token_request(
         &self,
         grant_type: GrantType,
+        grant_secret: &str,
         per_call_key: Option<&SecretKey>,
         body: String,
     ) -> Result<TokenRequest, Error> {
@@ -308,6 +322,7 @@ impl ConnectConfig {
             http,
             grant_type,
             key_livemode: key.livemode(),
+            grant_secret: grant_secret.to_owned(),
         })
     }
 
@@ -338,6 +353,7 @@ impl ConnectConfig {
         }
         self.token_request(
             GrantType::AuthorizationCode,
+            code.secret(),
             options.secret_key.as_ref(),
             body.finish(),
         )
@@ -362,6 +378,7 @@ impl ConnectConfig {
         }
         self.token_request(
             GrantType::RefreshToken,
+            refresh_token.secret(),
             options.secret_key.as_ref(),
             body.finish(),
         )

@@ -6,7 +6,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::error::{ApiError, Error, OAuthError, OAuthErrorCode, UnexpectedResponse};
-use crate::redact::{mask_secrets, truncate_at_char_boundary};
+use crate::redact::{sanitize_server_text, truncate_at_char_boundary};
 use crate::secret::{AccessToken, AccountId, RefreshToken};
 
 /// Largest response body accepted, in bytes. Stripe's OAuth responses are well under 2 KiB.
@@ -62,16 +62,21 @@ pub fn parse_retry_after(value: &str) -> Option<Duration> {
     )
 }
 
-pub(crate) fn unexpected(response: &HttpResponse<'_>, reason: impl Into<String>) -> Error {
+pub(crate) fn unexpected(
+    response: &HttpResponse<'_>,
+    reason: impl Into<String>,
+    sent_secret: Option<&str>,
+) -> Error {
     let body = String::from_utf8_lossy(response.body);
-    let excerpt = truncate_at_char_boundary(&mask_secrets(&body), MAX_BODY_EXCERPT).to_owned();
-    Error::UnexpectedResponse(UnexpectedResponse {
+    let safe_body = sanitize_server_text(&body, sent_secret, true);
+    let excerpt = truncate_at_char_boundary(&safe_body, MAX_BODY_EXCERPT).to_owned();
+    Error::UnexpectedResponse(Box::new(UnexpectedResponse {
         http_status: response.status,
         content_type: response.content_type.map(str::to_owned),
         body_excerpt: excerpt,
         retry_after: response.retry_after.and_then(parse_retry_after),
         reason: reason.into(),
-    })
+    }))
 }
 
 /// Keeps a JSON `null` as `Some(Value::Null)`, so a present but null field is told apart from
@@ -81,7 +86,7 @@ fn present<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<V
 }
 
 /// The fields of a response object that decoding reads. Others are skipped unparsed.
-#[derive(Default, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub(crate) struct Fields {
     #[serde(deserialize_with = "present")]
@@ -117,20 +122,23 @@ fn optional_string(value: Option<Value>, name: &str) -> Result<Option<String>, E
 }
 
 /// Reads the error fields of Stripe's v1 API shape, ignoring fields of other types.
-fn api_error(object: &Map<String, Value>, http_status: u16) -> ApiError {
+fn api_error(
+    object: &Map<String, Value>,
+    response: &HttpResponse<'_>,
+    sent_secret: Option<&str>,
+) -> ApiError {
     let text = |name: &str| object.get(name).and_then(Value::as_str).map(str::to_owned);
-    ApiError {
-        message: text("message"),
-        error_type: text("type"),
-        code: text("code"),
-        param: text("param"),
-        http_status,
-    }
+    ApiError::new(
+        [text("message"), text("type"), text("code"), text("param")],
+        response.status,
+        response.retry_after.and_then(parse_retry_after),
+        sent_secret,
+    )
 }
 
 /// Parses the body as a JSON object, telling apart an empty body, a non-JSON body and JSON of
 /// another type.
-fn parse_object(response: &HttpResponse<'_>) -> Result<Fields, Error> {
+fn parse_object(response: &HttpResponse<'_>, sent_secret: Option<&str>) -> Result<Fields, Error> {
     let first = response
         .body
         .iter()
@@ -139,6 +147,14 @@ fn parse_object(response: &HttpResponse<'_>) -> Result<Fields, Error> {
         if let Ok(fields) = serde_json::from_slice::<Fields>(response.body) {
             return Ok(fields);
         }
+        // JSON must be UTF-8, but a server may still send a stray Latin-1 byte in a
+        // description; decoding it lossily keeps the error code readable.
+        if std::str::from_utf8(response.body).is_err() {
+            let text = String::from_utf8_lossy(response.body);
+            if let Ok(fields) = serde_json::from_str::<Fields>(&text) {
+                return Ok(fields);
+            }
+        }
     }
     let reason = match serde_json::from_slice::<Value>(response.body) {
         _ if response.body.is_empty() => "the body is empty",
@@ -146,18 +162,25 @@ fn parse_object(response: &HttpResponse<'_>) -> Result<Fields, Error> {
         Ok(_) => "the body is JSON but not an object",
         Err(_) => "the body is not JSON",
     };
-    Err(unexpected(response, reason))
+    Err(unexpected(response, reason, sent_secret))
 }
 
 /// Classifies a response and returns the fields of a success.
 ///
 /// The body decides: a string `error` is an OAuth error and an object `error` is an API error,
 /// whatever the status. Only a 2xx JSON object without `error` is a success.
-pub(crate) fn decode_success_object(response: &HttpResponse<'_>) -> Result<Fields, Error> {
+///
+/// `sent_secret` is the code or refresh token the request carried, hidden wherever the
+/// response's text is shown.
+pub(crate) fn decode_success_object(
+    response: &HttpResponse<'_>,
+    sent_secret: Option<&str>,
+) -> Result<Fields, Error> {
     if response.body.len() > MAX_RESPONSE_BODY {
         return Err(unexpected(
             response,
             format!("the body is larger than {MAX_RESPONSE_BODY} bytes"),
+            sent_secret,
         ));
     }
     if response.status == 429 {
@@ -166,28 +189,36 @@ pub(crate) fn decode_success_object(response: &HttpResponse<'_>) -> Result<Field
         });
     }
 
-    let mut fields = parse_object(response)?;
+    let mut fields = parse_object(response, sent_secret)?;
     match fields.error.take() {
         Some(Value::String(code)) => {
             let error_description = match fields.error_description {
                 Some(Value::String(description)) => Some(description),
                 _ => None,
             };
-            Err(Error::OAuth(OAuthError {
-                error: OAuthErrorCode::from_code(&code),
+            Err(Error::OAuth(Box::new(OAuthError::new(
+                OAuthErrorCode::from_code(&code),
                 error_description,
-                http_status: response.status,
-            }))
+                response.status,
+                response.retry_after.and_then(parse_retry_after),
+                sent_secret,
+            ))))
         }
-        Some(Value::Object(object)) => Err(Error::Api(api_error(&object, response.status))),
+        Some(Value::Object(object)) => Err(Error::Api(Box::new(api_error(
+            &object,
+            response,
+            sent_secret,
+        )))),
         Some(_) => Err(unexpected(
             response,
             "the `error` field is neither a string nor an object",
+            sent_secret,
         )),
         None if (200..300).contains(&response.status) => Ok(fields),
         None => Err(unexpected(
             response,
             "the status is not a success and the body has no `error` field",
+            sent_secret,
         )),
     }
 }
@@ -319,6 +350,20 @@ impl TokenResponse {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn invalid_utf8_in_description_keeps_oauth_error() {
+        let body = b"{\"error\":\"invalid_grant\",\"error_description\":\"bad \xff byte\"}";
+        let error = decode_success_object(&HttpResponse::new(400, body), None).unwrap_err();
+        let Error::OAuth(oauth) = error else {
+            panic!("expected an OAuth error, got {error}");
+        };
+        assert_eq!(oauth.error, OAuthErrorCode::InvalidGrant);
+        assert_eq!(
+            oauth.error_description.as_deref(),
+            Some("bad \u{FFFD} byte")
+        );
+    }
 
     #[test]
     fn retry_after_accepts_seconds_and_dates() {

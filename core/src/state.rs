@@ -72,7 +72,11 @@ impl State {
 
     /// Compares `received` with this state in constant time for equal lengths.
     pub fn matches(&self, received: &str) -> bool {
-        self.0.as_bytes().ct_eq(received.as_bytes()).into()
+        self.matches_bytes(received.as_bytes())
+    }
+
+    pub(crate) fn matches_bytes(&self, received: &[u8]) -> bool {
+        self.0.as_bytes().ct_eq(received).into()
     }
 }
 

@@ -5,8 +5,7 @@ use std::time::Duration;
 
 use stripe_connect_oauth::{
     AccessToken, AccountId, AuthorizationCode, ClientId, ConnectConfig, Error, ErrorKind,
-    ExchangeOptions, HttpResponse, OAuthError, OAuthErrorCode, RefreshToken, SecretKey, State,
-    parse_callback,
+    ExchangeOptions, HttpResponse, RefreshToken, SecretKey, State, parse_callback,
 };
 
 const CANARY_KEY: &str = "sk_test_CANARYKEY";
@@ -104,13 +103,63 @@ fn errors_never_show_canaries() {
 }
 
 #[test]
-fn oauth_error_debug_masks_description() {
-    let error = OAuthError {
-        error: OAuthErrorCode::InvalidGrant,
-        error_description: Some(format!("Authorization code does not exist: {CANARY_CODE}")),
-        http_status: 400,
+fn code_of_any_format_is_hidden_in_error_text() {
+    let code = AuthorizationCode::new("XYZSECRETCODE").unwrap();
+    let request = config()
+        .exchange_code_request(&code, &ExchangeOptions::new())
+        .unwrap();
+    let body = br#"{"error":"invalid_grant","error_description":"Authorization code does not exist: XYZSECRETCODE"}"#;
+
+    let error = request
+        .decode_response(&HttpResponse::new(400, body))
+        .unwrap_err();
+
+    let Error::OAuth(oauth) = &error else {
+        panic!("expected an OAuth error, got {:?}", error.kind());
     };
-    assert!(!format!("{error:?}").contains(CANARY_CODE));
+    assert_eq!(
+        oauth.error_description.as_deref(),
+        Some("Authorization code does not exist: XYZSECRETCODE"),
+        "the description field stays verbatim"
+    );
+    assert_eq!(
+        oauth.safe_description(),
+        Some("Authorization code does not exist: ***")
+    );
+    assert!(!format!("{error} {error:?}").contains("XYZSECRETCODE"));
+}
+
+#[test]
+fn server_codes_and_fields_are_masked_in_debug() {
+    let oauth = decode(400, r#"{"error":"ac_CANARYCODE"}"#);
+    let api = decode(
+        400,
+        r#"{"error":{"message":"m","type":"rt_CANARYREFRESH","code":"ac_CANARYCODE"}}"#,
+    );
+    for error in [oauth, api] {
+        let shown = format!("{error} {error:?}");
+        assert!(
+            !shown.contains(CANARY_CODE),
+            "{:?} shows the code",
+            error.kind()
+        );
+        assert!(
+            !shown.contains(CANARY_REFRESH),
+            "{:?} shows the token",
+            error.kind()
+        );
+    }
+}
+
+#[test]
+fn control_characters_from_server_are_replaced() {
+    let error = decode(
+        400,
+        "{\"error\":\"invalid_grant\",\"error_description\":\"bad\\u001b[2J\\u0007\"}",
+    );
+    let shown = error.to_string();
+    assert!(!shown.contains('\u{1b}'), "escape reached the message");
+    assert!(!shown.contains('\u{7}'), "bell reached the message");
 }
 
 #[test]

@@ -114,10 +114,10 @@ impl sco_error {
             }
             Error::OAuth(oauth) => {
                 object.oauth_error = Some(server_text(oauth.error.as_str()));
-                object.description = optional_server_text(oauth.error_description.as_deref());
+                object.description = optional_server_text(oauth.safe_description());
             }
             Error::Api(api) => {
-                object.description = optional_server_text(api.message.as_deref());
+                object.description = optional_server_text(api.safe_message());
                 object.api_error_type = optional_server_text(api.error_type.as_deref());
                 object.api_error_code = optional_server_text(api.code.as_deref());
                 object.parameter = optional_server_text(api.param.as_deref());
@@ -437,15 +437,25 @@ mod tests {
         assert_eq!(error.parameter.unwrap().to_str().unwrap(), "code");
     }
 
+    /// Decodes a token response through the core, as a real exchange of `ac_SECRET` would.
+    fn decoded(status: u16, body: &str) -> Error {
+        let config = oauth::ConnectConfig::new()
+            .secret_key(oauth::SecretKey::new("sk_test_PLATFORM").unwrap());
+        let code = oauth::AuthorizationCode::new("ac_SECRET").unwrap();
+        let request = config
+            .exchange_code_request(&code, &oauth::ExchangeOptions::new())
+            .unwrap();
+        request
+            .decode_response(&oauth::HttpResponse::new(status, body.as_bytes()))
+            .unwrap_err()
+    }
+
     #[test]
     fn api_error_fields_are_kept() {
-        let error = Error::Api(oauth::ApiError {
-            message: Some("No such key: sk_test_LEAKED".to_owned()),
-            error_type: Some("invalid_request_error".to_owned()),
-            code: Some("resource_missing".to_owned()),
-            param: Some("client_secret".to_owned()),
-            http_status: 404,
-        });
+        let error = decoded(
+            404,
+            r#"{"error":{"message":"No such key: sk_test_LEAKED","type":"invalid_request_error","code":"resource_missing","param":"client_secret"}}"#,
+        );
         let error = sco_error::from_core(error);
         assert_eq!(error.status, sco_status::SCO_ERR_API);
         let text = |value: Option<CString>| value.unwrap().into_string().unwrap();
@@ -458,16 +468,15 @@ mod tests {
 
     #[test]
     fn oauth_description_is_masked() {
-        let error = Error::OAuth(oauth::OAuthError {
-            error: OAuthErrorCode::InvalidGrant,
-            error_description: Some("Authorization code does not exist: ac_SECRET".to_owned()),
-            http_status: 400,
-        });
+        let error = decoded(
+            400,
+            r#"{"error":"invalid_grant","error_description":"Authorization code does not exist: ac_SECRET"}"#,
+        );
         let error = sco_error::from_core(error);
         let description = error.description.unwrap();
         assert_eq!(
             description.to_str().unwrap(),
-            "Authorization code does not exist: ac_***"
+            "Authorization code does not exist: ***"
         );
         assert_eq!(error.http_status, 400);
         assert!(error.may_have_been_processed);
