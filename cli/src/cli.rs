@@ -10,7 +10,9 @@ Environment:
                        the environment, never from an option, and never printed
   STRIPE_CLIENT_ID     the platform's client id (ca_…), the default of --client-id
   STRIPE_CONNECT_BASE  the default of --connect-base
-  RUST_LOG             log level on stderr, such as debug [default: info for demo, warn otherwise]
+  RUST_LOG             log level on stderr, such as debug [default: info for demo, warn otherwise];
+                       ureq, ureq_proto and rustls log at info at most whatever it sets, because
+                       their debug and trace output shows the secret key, codes and tokens
 
 Exit status:
   0  success

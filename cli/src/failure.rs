@@ -4,6 +4,8 @@ use std::process::ExitCode;
 
 use stripe_connect_oauth::{Error, ErrorKind, OAuthErrorCode};
 
+use crate::text::single_line;
+
 /// The exit status of a failed command. The numbers are part of the command-line interface
 /// and are listed in `--help`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -165,11 +167,6 @@ fn advice(operation: Operation, error: &Error) -> Option<String> {
     Some(advice.to_owned())
 }
 
-/// Joins the lines of a message so that it prints as one line.
-pub fn single_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -202,10 +199,5 @@ mod tests {
              been processed); Stripe may have used the code, so do not resend it: start the \
              authorization again for a new code"
         );
-    }
-
-    #[test]
-    fn single_line_joins_lines() {
-        assert_eq!(single_line("a\n  b\tc "), "a b c");
     }
 }

@@ -13,6 +13,7 @@ use stripe_connect_oauth::{
 use crate::cli::{AuthorizeUrlArgs, DeauthorizeArgs, ExchangeArgs, RefreshArgs, RequestArgs};
 use crate::credentials;
 use crate::failure::{Failure, Operation};
+use crate::text::{json_line, single_line};
 
 /// Builds and prints an authorize URL with its state. Sends nothing.
 ///
@@ -45,7 +46,7 @@ pub fn authorize_url(args: AuthorizeUrlArgs) -> Result<(), Failure> {
             "state": state.as_str(),
             "account_type": account_type,
         });
-        return print_line(&output.to_string());
+        return print_json(&output);
     }
     print_lines(&[
         format!("authorize_url: {url}"),
@@ -149,7 +150,7 @@ pub fn deauthorize(args: DeauthorizeArgs) -> Result<(), Failure> {
             "stripe_user_id": disconnected.as_str(),
             "deauthorized": true,
         });
-        return print_line(&output.to_string());
+        return print_json(&output);
     }
     print_lines(&[
         format!("stripe_user_id: {disconnected}"),
@@ -195,7 +196,7 @@ fn read_secret_argument(value: &str, role: &str) -> Result<String, Failure> {
 /// `show_secrets` is set. Otherwise the output only tells whether Stripe sent them.
 fn print_token(token: &TokenResponse, json: bool, show_secrets: bool) -> Result<(), Failure> {
     if json {
-        return print_line(&token_json(token, show_secrets).to_string());
+        return print_json(&token_json(token, show_secrets));
     }
 
     let mut lines = vec![
@@ -251,11 +252,21 @@ fn token_json(token: &TokenResponse, show_secrets: bool) -> Value {
     output
 }
 
-fn print_line(line: &str) -> Result<(), Failure> {
-    print_lines(&[line.to_owned()])
+/// Prints one JSON object on one line. Characters that could act on a terminal and that JSON
+/// leaves unescaped (DEL, C1 and bidirectional controls) are written as `\uXXXX` escapes,
+/// which decode to the same value.
+fn print_json(value: &Value) -> Result<(), Failure> {
+    write_lines(&[json_line(&value.to_string())])
 }
 
+/// Prints text lines, each made one line with its control characters escaped, because values
+/// such as `scope` come from the server.
 fn print_lines(lines: &[String]) -> Result<(), Failure> {
+    let lines: Vec<String> = lines.iter().map(|line| single_line(line)).collect();
+    write_lines(&lines)
+}
+
+fn write_lines(lines: &[String]) -> Result<(), Failure> {
     let mut stdout = io::stdout().lock();
     for line in lines {
         writeln!(stdout, "{line}")

@@ -376,7 +376,9 @@ fn exchange_of_unknown_code_masks_it() {
     assert!(
         result
             .stderr
-            .contains("Authorization code does not exist: ac_***")
+            .contains("Authorization code does not exist: ***"),
+        "stderr: {}",
+        result.stderr
     );
     assert_no_secrets(&result, &["NeverIssued42"]);
 }
@@ -481,21 +483,77 @@ fn unknown_option_is_one_line_usage_error() {
 
     assert_eq!(result.code, Some(2));
     assert_eq!(
-        result.stderr.lines().count(),
-        1,
-        "stderr: {}",
-        result.stderr
+        result.stderr,
+        "error: unknown option '--bogus'; run with --help for usage\n"
+    );
+}
+
+#[test]
+fn extra_code_argument_is_not_echoed() {
+    let result = run(&["exchange", "ac_SecretCode1", "ac_OtherSecret2"], &[]);
+
+    assert_eq!(result.code, Some(2));
+    assert_eq!(
+        result.stderr,
+        "error: unexpected extra argument; run with --help for usage\n"
+    );
+    assert_no_secrets(&result, &["SecretCode1", "OtherSecret2"]);
+}
+
+#[test]
+fn code_given_as_timeout_is_not_echoed() {
+    let result = run(&["exchange", "--timeout", "ac_SecretCode1", "ac_2"], &[]);
+
+    assert_eq!(result.code, Some(2));
+    assert_eq!(
+        result.stderr,
+        "error: invalid value for --timeout: expected whole seconds from 1 to 600; \
+         run with --help for usage\n"
+    );
+    assert_no_secrets(&result, &["SecretCode1"]);
+}
+
+#[test]
+fn misplaced_values_are_not_echoed() {
+    let cases: [&[&str]; 5] = [
+        &["sk_test_Misplaced1"],
+        &["exchange", "ac_1", "--bogus=sk_test_Misplaced1"],
+        &["exchange", "ac_1", "--sk_test_Misplaced1"],
+        &["authorize-url", "--account-type", "sk_test_Misplaced1"],
+        &["authorize-url", "--prefill", "sk_test_Misplaced1"],
+    ];
+    for args in cases {
+        let result = run(args, &[]);
+
+        assert_eq!(result.code, Some(2), "args #{}", args.len());
+        assert_eq!(result.stderr.lines().count(), 1, "args: {:?}", args[0]);
+        assert!(result.stderr.starts_with("error: "), "args: {:?}", args[0]);
+        assert_no_secrets(&result, &["Misplaced1"]);
+    }
+}
+
+#[test]
+fn help_and_version_print_as_before() {
+    let help = run(&["--help"], &[]);
+    let version = run(&["--version"], &[]);
+    let no_subcommand = run(&[], &[]);
+
+    assert_eq!(help.code, Some(0));
+    assert!(
+        help.stdout
+            .starts_with("Stripe Connect OAuth for platforms")
     );
     assert!(
-        result
-            .stderr
-            .starts_with("error: unexpected argument '--bogus' found")
+        help.stdout
+            .contains("Usage: stripe-connect-oauth <COMMAND>")
     );
+    assert_eq!(version.code, Some(0));
+    assert!(version.stdout.starts_with("stripe-connect-oauth 0."));
+    assert_eq!(no_subcommand.code, Some(2));
     assert!(
-        result
+        no_subcommand
             .stderr
-            .trim_end()
-            .ends_with("run with --help for usage")
+            .contains("Usage: stripe-connect-oauth <COMMAND>")
     );
 }
 
@@ -523,6 +581,7 @@ fn help_documents_exit_statuses_and_environment() {
         "2  bad usage or invalid input",
         "3  Stripe answered with an error",
         "4  transport failure or timeout",
+        "ureq, ureq_proto and rustls log at info at most",
     ] {
         assert!(result.stdout.contains(text), "help lacks {text:?}");
     }
@@ -665,6 +724,179 @@ fn deauthorize_rejects_non_account_id() {
     assert_eq!(result.code, Some(2));
     assert!(result.stderr.contains("stripe_user_id is invalid"));
     assert!(platform.fake.requests_to("/oauth/deauthorize").is_empty());
+}
+
+#[test]
+fn trace_log_shows_no_secrets() {
+    let platform = Platform::start();
+    for rust_log in [
+        "trace",
+        "ureq=trace,ureq_proto::util=trace,rustls=trace,trace",
+    ] {
+        let (code, _) = platform.code(&standard_read_write());
+        let mut env = platform.env();
+        env.push(("RUST_LOG", rust_log));
+
+        let result = run_with_stdin(
+            &[
+                "exchange",
+                "-",
+                "--connect-base",
+                &platform.base_url,
+                "--json",
+                "--show-secrets",
+            ],
+            &env,
+            &code,
+        );
+
+        assert_eq!(result.code, Some(0), "RUST_LOG={rust_log}");
+        // The core's own debug line proves that RUST_LOG took effect.
+        assert!(
+            result.stderr.contains("POST /oauth/token -> 200"),
+            "RUST_LOG={rust_log}: no request line in the log"
+        );
+        let capped_lines = result
+            .stderr
+            .lines()
+            .filter(|line| {
+                [" DEBUG ", " TRACE "].iter().any(|level| {
+                    ["ureq", "rustls"]
+                        .iter()
+                        .any(|target| line.contains(&format!("{level}{target}")))
+                })
+            })
+            .count();
+        assert_eq!(
+            capped_lines, 0,
+            "RUST_LOG={rust_log}: HTTP or TLS debug lines"
+        );
+        assert!(
+            !result.stderr.to_ascii_lowercase().contains("authorization"),
+            "RUST_LOG={rust_log}: the log shows an Authorization header"
+        );
+        let output = result.json();
+        let access_token = output["access_token"].as_str().unwrap_or_default();
+        let refresh_token = output["refresh_token"].as_str().unwrap_or_default();
+        assert!(!access_token.is_empty(), "no access token in the output");
+        assert!(!refresh_token.is_empty(), "no refresh token in the output");
+        let stderr_only = common::Run {
+            code: result.code,
+            stdout: String::new(),
+            stderr: result.stderr,
+        };
+        assert_no_secrets(
+            &stderr_only,
+            &[&code, &platform.secret_key, access_token, refresh_token],
+        );
+    }
+}
+
+#[test]
+fn server_control_characters_are_escaped_in_text() {
+    let platform = Platform::start();
+    let body = serde_json::json!({
+        "stripe_user_id": "acct_1ControlChars",
+        "livemode": false,
+        "scope": "read_write\u{1b}]0;owned\u{7}\u{1b}[2J",
+        "token_type": "bearer\u{202e}",
+        "capabilities": ["card_payments\u{9b}31m"],
+    });
+    platform
+        .fake
+        .queue_fault(
+            "/oauth/token",
+            Fault::Response {
+                status: 200,
+                headers: Vec::new(),
+                body: body.to_string(),
+            },
+        )
+        .expect("the fault should queue");
+
+    let result = platform.exchange("ac_Unused1", &[]);
+
+    assert_eq!(result.code, Some(0), "stderr: {}", result.stderr);
+    assert_eq!(
+        result.field("scope"),
+        Some("read_write\\u{1b}]0;owned\\u{7}\\u{1b}[2J")
+    );
+    assert_eq!(result.field("token_type"), Some("bearer\\u{202e}"));
+    assert_eq!(
+        result.field("capabilities"),
+        Some("card_payments\\u{9b}31m")
+    );
+    for control in ['\u{1b}', '\u{7}', '\u{9b}', '\u{202e}'] {
+        assert!(!result.stdout.contains(control), "stdout has {control:?}");
+    }
+}
+
+#[test]
+fn server_control_characters_are_escaped_in_json() {
+    let platform = Platform::start();
+    let scope = "read_write\u{7f}\u{9b}31m\u{202e}";
+    let body = serde_json::json!({
+        "stripe_user_id": "acct_1ControlChars",
+        "livemode": false,
+        "scope": scope,
+    });
+    platform
+        .fake
+        .queue_fault(
+            "/oauth/token",
+            Fault::Response {
+                status: 200,
+                headers: Vec::new(),
+                body: body.to_string(),
+            },
+        )
+        .expect("the fault should queue");
+
+    let result = platform.exchange("ac_Unused1", &["--json"]);
+
+    assert_eq!(result.code, Some(0), "stderr: {}", result.stderr);
+    for control in ['\u{7f}', '\u{9b}', '\u{202e}'] {
+        assert!(!result.stdout.contains(control), "stdout has {control:?}");
+    }
+    assert_eq!(result.json()["scope"], scope);
+}
+
+#[test]
+fn server_control_characters_are_escaped_in_errors() {
+    let platform = Platform::start();
+    let body = serde_json::json!({
+        "error": "invalid_grant",
+        "error_description": "Bad code\u{1b}[31m red\u{7}\u{1b}]0;title\u{9c}",
+    });
+    platform
+        .fake
+        .queue_fault(
+            "/oauth/token",
+            Fault::Response {
+                status: 400,
+                headers: Vec::new(),
+                body: body.to_string(),
+            },
+        )
+        .expect("the fault should queue");
+
+    let result = platform.exchange("ac_Unused1", &[]);
+
+    assert_eq!(result.code, Some(3), "stderr: {}", result.stderr);
+    assert_eq!(
+        result.stderr.lines().count(),
+        1,
+        "stderr: {}",
+        result.stderr
+    );
+    assert!(
+        result.stderr.contains("Bad code"),
+        "stderr: {}",
+        result.stderr
+    );
+    for control in ['\u{1b}', '\u{7}', '\u{9c}'] {
+        assert!(!result.stderr.contains(control), "stderr has {control:?}");
+    }
 }
 
 #[test]

@@ -80,6 +80,16 @@ impl Demo {
     }
 }
 
+/// Returns the `name=value` pair of the `Set-Cookie` header for cookie `name`.
+fn cookie_pair(reply: &common::Reply, name: &str) -> Option<String> {
+    reply
+        .set_cookies()
+        .into_iter()
+        .find(|cookie| cookie.starts_with(&format!("{name}=")))
+        .and_then(|cookie| cookie.split(';').next())
+        .map(str::to_owned)
+}
+
 fn account_id_in(page: &str) -> Option<&str> {
     let start = page.find("<dd id=\"account-id\">")? + "<dd id=\"account-id\">".len();
     let end = page[start..].find('<')? + start;
@@ -170,7 +180,7 @@ fn approved_callback_shows_connected_account() {
 }
 
 #[test]
-fn replayed_callback_sends_nothing() {
+fn reload_of_callback_sends_nothing() {
     let demo = Demo::start();
     let (first, callback_url) = demo.connect_and_approve("express");
     assert_eq!(first.status, 200);
@@ -242,6 +252,96 @@ fn failed_exchange_is_error_page() {
 }
 
 #[test]
+fn replayed_callback_with_cookie_sends_nothing() {
+    let demo = Demo::start();
+    let (cookie, authorize_url) = demo.connect("standard");
+    let callback_url = demo.decide(&authorize_url, "approve");
+    let first = get(&callback_url, &[("Cookie", &cookie)]);
+    assert_eq!(first.status, 200, "body: {}", first.body);
+
+    // A captured request replayed as is: same URL, same state cookie.
+    let replay = get(&callback_url, &[("Cookie", &cookie)]);
+
+    assert_eq!(replay.status, 400);
+    assert!(replay.body.contains("No connection in progress"));
+    assert!(replay.body.contains("id=\"nothing-sent\""));
+    assert_eq!(demo.fake_requests("/oauth/token"), 1);
+}
+
+#[test]
+fn concurrent_duplicate_callbacks_exchange_once() {
+    let demo = Demo::start();
+    let (cookie, authorize_url) = demo.connect("standard");
+    let callback_url = demo.decide(&authorize_url, "approve");
+
+    let statuses: Vec<u16> = std::thread::scope(|scope| {
+        let requests: Vec<_> = (0..4)
+            .map(|_| scope.spawn(|| get(&callback_url, &[("Cookie", &cookie)]).status))
+            .collect();
+        requests
+            .into_iter()
+            .map(|request| request.join().expect("the request thread should finish"))
+            .collect()
+    });
+
+    assert_eq!(statuses.iter().filter(|status| **status == 200).count(), 1);
+    assert_eq!(statuses.iter().filter(|status| **status == 400).count(), 3);
+    assert_eq!(demo.fake_requests("/oauth/token"), 1);
+}
+
+#[test]
+fn state_never_issued_sends_nothing() {
+    let demo = Demo::start();
+    let (cookie, authorize_url) = demo.connect("standard");
+    let state = cookie.trim_start_matches("stripe_oauth_state=");
+    // The attacker's own state, in both the callback and a cookie they set themselves.
+    let forged_url = authorize_url.replace(state, "ForgedState123");
+    let callback_url = demo.decide(&forged_url, "approve");
+
+    let reply = get(
+        &callback_url,
+        &[("Cookie", "stripe_oauth_state=ForgedState123")],
+    );
+
+    assert_eq!(reply.status, 400);
+    assert!(reply.body.contains("No connection in progress"));
+    assert!(reply.body.contains("id=\"nothing-sent\""));
+    assert_eq!(demo.fake_requests("/oauth/token"), 0);
+}
+
+#[test]
+fn state_of_other_browser_mismatches() {
+    let demo = Demo::start();
+    let (cookie_a, _) = demo.connect("standard");
+    let (cookie_b, authorize_url_b) = demo.connect("standard");
+    let callback_url_b = demo.decide(&authorize_url_b, "approve");
+
+    let crossed = get(&callback_url_b, &[("Cookie", &cookie_a)]);
+    let own = get(&callback_url_b, &[("Cookie", &cookie_b)]);
+
+    assert_eq!(crossed.status, 400);
+    assert!(crossed.body.contains("This callback does not match"));
+    assert_eq!(own.status, 200, "body: {}", own.body);
+    assert_eq!(demo.fake_requests("/oauth/token"), 1);
+}
+
+#[test]
+fn new_connect_retires_previous_state() {
+    let demo = Demo::start();
+    let (first_cookie, first_authorize_url) = demo.connect("express");
+    let first_callback_url = demo.decide(&first_authorize_url, "approve");
+
+    // The same browser clicks Connect again, sending its current cookie.
+    let again = get(&demo.url("/connect/express"), &[("Cookie", &first_cookie)]);
+    assert_eq!(again.status, 302);
+    let reply = get(&first_callback_url, &[("Cookie", &first_cookie)]);
+
+    assert_eq!(reply.status, 400);
+    assert!(reply.body.contains("No connection in progress"));
+    assert_eq!(demo.fake_requests("/oauth/token"), 0);
+}
+
+#[test]
 fn standard_account_can_disconnect() {
     let demo = Demo::start();
     let (reply, _) = demo.connect_and_approve("standard");
@@ -249,44 +349,130 @@ fn standard_account_can_disconnect() {
     assert!(reply.body.contains("<dd id=\"scope\">read_write</dd>"));
     assert!(reply.body.contains("id=\"disconnect\""));
     let account_id = account_id_in(&reply.body).unwrap_or_default().to_owned();
-    let account_cookie = format!("connected_account={account_id}");
+    let session = cookie_pair(&reply, "demo_session").expect("a session cookie");
     assert!(
         reply
             .set_cookies()
-            .iter()
-            .any(|cookie| cookie.starts_with(&format!("{account_cookie}; ")))
+            .contains(&format!("{session}; Path=/; Max-Age=3600; HttpOnly; SameSite=Lax").as_str())
+    );
+    assert!(
+        !session.contains(&account_id),
+        "the cookie names the account"
     );
 
     let disconnected = post(
         &demo.url("/disconnect"),
-        &[("Cookie", &account_cookie), ("Origin", &demo.demo_url)],
+        &[("Cookie", &session), ("Origin", &demo.demo_url)],
         "",
     );
 
     assert_eq!(disconnected.status, 200, "body: {}", disconnected.body);
     assert!(disconnected.body.contains("Account disconnected"));
     assert!(disconnected.body.contains(&account_id));
+    assert!(
+        disconnected
+            .set_cookies()
+            .contains(&"demo_session=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax")
+    );
     assert_eq!(demo.fake_requests("/oauth/deauthorize"), 1);
+}
+
+#[test]
+fn second_disconnect_of_session_sends_nothing() {
+    let demo = Demo::start();
+    let (reply, _) = demo.connect_and_approve("standard");
+    let session = cookie_pair(&reply, "demo_session").expect("a session cookie");
+    let headers = [
+        ("Cookie", session.as_str()),
+        ("Origin", demo.demo_url.as_str()),
+    ];
+    assert_eq!(post(&demo.url("/disconnect"), &headers, "").status, 200);
+
+    let again = post(&demo.url("/disconnect"), &headers, "");
+
+    assert_eq!(again.status, 400);
+    assert!(again.body.contains("No connected account"));
+    assert_eq!(demo.fake_requests("/oauth/deauthorize"), 1);
+}
+
+#[test]
+fn express_account_gets_no_session() {
+    let demo = Demo::start();
+
+    let (reply, _) = demo.connect_and_approve("express");
+
+    assert_eq!(reply.status, 200, "body: {}", reply.body);
+    assert_eq!(cookie_pair(&reply, "demo_session"), None);
+}
+
+#[test]
+fn forged_account_cookie_disconnects_nothing() {
+    let demo = Demo::start();
+    // A victim connects a Standard account in their own browser.
+    let (reply, _) = demo.connect_and_approve("standard");
+    let account_id = account_id_in(&reply.body).unwrap_or_default().to_owned();
+    assert!(account_id.starts_with("acct_"));
+
+    let forged = post(
+        &demo.url("/disconnect"),
+        &[
+            ("Cookie", &format!("connected_account={account_id}")),
+            ("Origin", &demo.demo_url),
+        ],
+        "",
+    );
+
+    assert_eq!(forged.status, 400);
+    assert!(forged.body.contains("No connected account"));
+    assert!(!forged.body.contains(&account_id));
+    assert_eq!(demo.fake_requests("/oauth/deauthorize"), 0);
+}
+
+#[test]
+fn unknown_session_disconnects_nothing() {
+    let demo = Demo::start();
+    let (reply, _) = demo.connect_and_approve("standard");
+    assert_eq!(reply.status, 200, "body: {}", reply.body);
+
+    let forged = post(
+        &demo.url("/disconnect"),
+        &[
+            (
+                "Cookie",
+                "demo_session=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+            ),
+            ("Origin", &demo.demo_url),
+        ],
+        "",
+    );
+
+    assert_eq!(forged.status, 400);
+    assert!(forged.body.contains("No connected account"));
+    assert_eq!(demo.fake_requests("/oauth/deauthorize"), 0);
 }
 
 #[test]
 fn disconnect_from_other_origin_is_rejected() {
     let demo = Demo::start();
     let (reply, _) = demo.connect_and_approve("standard");
-    let account_id = account_id_in(&reply.body).unwrap_or_default().to_owned();
+    let session = cookie_pair(&reply, "demo_session").expect("a session cookie");
 
     let rejected = post(
         &demo.url("/disconnect"),
-        &[
-            ("Cookie", &format!("connected_account={account_id}")),
-            ("Origin", "http://attacker.example"),
-        ],
+        &[("Cookie", &session), ("Origin", "http://attacker.example")],
         "",
     );
 
     assert_eq!(rejected.status, 400);
     assert!(rejected.body.contains("Disconnect rejected"));
     assert_eq!(demo.fake_requests("/oauth/deauthorize"), 0);
+    // The rejected post left the session in place for the site's own form.
+    let own = post(
+        &demo.url("/disconnect"),
+        &[("Cookie", &session), ("Origin", &demo.demo_url)],
+        "",
+    );
+    assert_eq!(own.status, 200, "body: {}", own.body);
 }
 
 #[test]
@@ -390,6 +576,60 @@ fn fake_is_announced_on_stderr_log() {
         log.contains("started the fake Stripe server in-process at http://127.0.0.1:"),
         "log: {log}"
     );
+}
+
+#[test]
+fn log_escapes_control_characters_from_stripe() {
+    // Without colours, any ESC in the log came from the message.
+    let (child, line) = spawn_and_read_line(
+        &["demo", "--port", "0", "--announce-json"],
+        &[("RUST_LOG_STYLE", "never")],
+    );
+    let announcement: Value = serde_json::from_str(&line).expect("a JSON announcement line");
+    let connect_base = announcement["connect_base"].as_str().unwrap_or_default();
+    let demo_url = announcement["demo_url"].as_str().unwrap_or_default();
+    let body = json!({
+        "stripe_user_id": "acct_1ControlChars",
+        "livemode": false,
+        "scope": "read_write\u{1b}]0;owned\u{7}\u{1b}[2J",
+    });
+    post_json(
+        &format!("{connect_base}/__fake/faults"),
+        &json!({
+            "path": "/oauth/token",
+            "fault": {"kind": "response", "status": 200, "body": body.to_string()},
+        }),
+    );
+    let connected = get(&format!("{demo_url}connect/standard"), &[]);
+    let cookie = connected.set_cookies()[0]
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    let authorize_url = connected.header("location").unwrap_or_default();
+    let obtained = post_json(
+        &format!("{connect_base}/__fake/codes"),
+        &json!({"authorize_url": authorize_url, "decision": "approve"}),
+    );
+    let callback_url = obtained["location"].as_str().unwrap_or_default();
+
+    let reply = get(callback_url, &[("Cookie", &cookie)]);
+
+    assert_eq!(reply.status, 200, "body: {}", reply.body);
+    let mut log = String::new();
+    for _ in 0..50 {
+        log.push_str(&child.stderr_so_far());
+        if log.contains("callback: connected account acct_1ControlChars") {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert!(
+        log.contains("scope read_write\\u{1b}]0;owned\\u{7}\\u{1b}[2J)"),
+        "log: {log}"
+    );
+    assert!(!log.contains('\u{1b}'), "the log has an ESC");
+    assert!(!log.contains('\u{7}'), "the log has a BEL");
 }
 
 #[test]

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Browser end-to-end test of the demo site in real headless Chromium: approve, deny,
-# tampered state, reload of the callback, and Disconnect.
+# tampered state, reload and replay of the callback, Disconnect, and a forged Disconnect.
 #
 # Usage: tests/e2e/run.sh                       run the tests
 #        tests/e2e/run.sh --docs-screenshots    refresh docs/demo-home.png and docs/demo-connected.png

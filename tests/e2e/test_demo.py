@@ -248,6 +248,31 @@ def test_reload_of_callback_sends_one_token_request(demo, browser):
     )
 
 
+def test_replayed_callback_with_cookie_sends_nothing(demo, browser):
+    before = demo.fake_requests("/oauth/token")
+    browser.open(demo.url)
+    browser.click("connect-express")
+    browser.element("authorize")
+    # Cookies ignore the port, so the state cookie is readable on the fake's page too.
+    captured = browser.driver.get_cookie("stripe_oauth_state")
+    check(captured is not None, "no state cookie was set")
+    browser.click("authorize")
+    browser.element("account-id")
+
+    # Replay the callback with the captured cookie, as someone who copied the request would.
+    browser.driver.add_cookie(
+        {"name": "stripe_oauth_state", "value": captured["value"], "path": "/"}
+    )
+    browser.driver.refresh()
+
+    error = browser.element("error").text
+    check("No connection in progress" in error, f"the error reads {error!r}")
+    check(
+        demo.fake_requests("/oauth/token") == before + 1,
+        "the replayed callback sent the code to the fake again",
+    )
+
+
 def test_standard_account_disconnects(demo, browser):
     before = demo.fake_requests("/oauth/deauthorize")
     account_id = connect_and_approve(demo, browser, "standard")
@@ -266,12 +291,32 @@ def test_standard_account_disconnects(demo, browser):
     )
 
 
+def test_forged_account_cookie_disconnects_nothing(demo, browser):
+    before = demo.fake_requests("/oauth/deauthorize")
+    account_id = connect_and_approve(demo, browser, "standard")
+    browser.element("disconnect")
+
+    # Swap the session for a cookie that names the account, as a forger would.
+    browser.driver.delete_cookie("demo_session")
+    browser.driver.add_cookie({"name": "connected_account", "value": account_id, "path": "/"})
+    browser.click("disconnect")
+
+    error = browser.element("error").text
+    check("No connected account" in error, f"the error reads {error!r}")
+    check(
+        demo.fake_requests("/oauth/deauthorize") == before,
+        "the fake recorded a deauthorize request for a forged cookie",
+    )
+
+
 TESTS = [
     test_approve_shows_connected_account,
     test_deny_shows_message_and_retry,
     test_tampered_state_shows_error_and_sends_nothing,
     test_reload_of_callback_sends_one_token_request,
+    test_replayed_callback_with_cookie_sends_nothing,
     test_standard_account_disconnects,
+    test_forged_account_cookie_disconnects_nothing,
 ]
 
 

@@ -1,18 +1,19 @@
 //! The demo's view of HTTP: a request and a response independent of the server crate, and
-//! the cookies that carry the state and the connected account.
+//! the cookies that link a browser to its records on the server.
 
 use std::io::Cursor;
 
 use tiny_http::Header;
 
-/// Cookie with the `state` of the authorization in progress.
+use super::store::MAX_AGE;
+
+/// Cookie with the `state` of the authorization in progress. The server keeps its own record
+/// of every state it issued, and the cookie names which one belongs to this browser.
 pub const STATE_COOKIE: &str = "stripe_oauth_state";
 
-/// Cookie with the Standard account connected in this browser, for Disconnect.
-pub const ACCOUNT_COOKIE: &str = "connected_account";
-
-/// Lifetime of the state cookie, in seconds: time enough to fill in Stripe's onboarding form.
-const STATE_COOKIE_MAX_AGE: u32 = 3600;
+/// Cookie with the opaque id of this browser's session, which the server maps to the
+/// Standard account connected in it, for Disconnect.
+pub const SESSION_COOKIE: &str = "demo_session";
 
 /// The request methods the demo serves.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -156,21 +157,28 @@ fn add_header(response: &mut tiny_http::Response<Cursor<Vec<u8>>>, name: &str, v
     }
 }
 
-/// The `Set-Cookie` value that stores the state of a new authorization.
+/// Returns the `Set-Cookie` value that stores the state of a new authorization.
 ///
 /// HttpOnly keeps it from scripts. SameSite=Lax still sends it on the top-level GET
 /// navigation of Stripe's redirect to the callback, which SameSite=Strict would not.
 /// A production site also adds `Secure`, which browsers ignore on plain-http loopback.
 pub fn state_cookie(state: &str) -> String {
-    format!(
-        "{STATE_COOKIE}={state}; Path=/; Max-Age={STATE_COOKIE_MAX_AGE}; HttpOnly; SameSite=Lax"
-    )
+    record_cookie(STATE_COOKIE, state)
 }
 
-/// The `Set-Cookie` value that stores the connected Standard account for Disconnect. Lax keeps
-/// it off cross-site form posts, so another site cannot disconnect the account.
-pub fn account_cookie(account_id: &str) -> String {
-    format!("{ACCOUNT_COOKIE}={account_id}; Path=/; HttpOnly; SameSite=Lax")
+/// Returns the `Set-Cookie` value that stores the session id of a browser with a connected Standard
+/// account. Lax keeps it off cross-site form posts, so another site cannot disconnect the
+/// account.
+pub fn session_cookie(session_id: &str) -> String {
+    record_cookie(SESSION_COOKIE, session_id)
+}
+
+/// Formats a cookie that lives as long as the server-side record it names.
+fn record_cookie(name: &str, value: &str) -> String {
+    format!(
+        "{name}={value}; Path=/; Max-Age={}; HttpOnly; SameSite=Lax",
+        MAX_AGE.as_secs()
+    )
 }
 
 /// The `Set-Cookie` value that deletes the cookie `name`.
@@ -212,10 +220,14 @@ mod tests {
     }
 
     #[test]
-    fn state_cookie_is_http_only_and_lax() {
+    fn record_cookies_are_http_only_and_lax() {
         assert_eq!(
             state_cookie("S1"),
             "stripe_oauth_state=S1; Path=/; Max-Age=3600; HttpOnly; SameSite=Lax"
+        );
+        assert_eq!(
+            session_cookie("I1"),
+            "demo_session=I1; Path=/; Max-Age=3600; HttpOnly; SameSite=Lax"
         );
         assert_eq!(
             cleared_cookie(STATE_COOKIE),

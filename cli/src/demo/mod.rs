@@ -4,30 +4,39 @@
 mod http;
 mod pages;
 mod routes;
+mod store;
 
 use std::io::{self, Write};
 use std::net::{Ipv4Addr, TcpListener};
 use std::panic::{self, AssertUnwindSafe};
+use std::sync::Mutex;
 use std::thread;
 
 use fake_stripe::{FakeStripe, FakeStripeConfig};
 use log::{debug, error, info, warn};
 use serde_json::json;
-use stripe_connect_oauth::{Client, ClientId, ConnectBase, SecretKey};
+use stripe_connect_oauth::{AccountId, Client, ClientId, ConnectBase, SecretKey, State};
 
 use crate::cli::DemoArgs;
 use crate::credentials::{self, DemoCredentials};
 use crate::failure::Failure;
 
 use self::http::{Request, Response};
+use self::store::{ExpiringMap, MAX_AGE, MAX_RECORDS};
 
 /// Threads that serve requests. An exchange blocks its thread while it waits for Stripe, so
 /// the other threads keep serving pages meanwhile.
 const WORKERS: usize = 4;
 
-/// The state shared by every route: the client and the site's own addresses.
+/// The state shared by every route: the client, the site's own addresses, and the
+/// server-side records that the cookies name.
 pub struct Demo {
     client: Client,
+    /// The state of every authorization in progress, keyed by itself. A callback removes its
+    /// state before anything else, so each state serves one callback.
+    states: Mutex<ExpiringMap<State>>,
+    /// Session id → the Standard account connected in that browser, for Disconnect.
+    sessions: Mutex<ExpiringMap<AccountId>>,
     /// `127.0.0.1:PORT`, the only `Host` the site serves pages under.
     host: String,
     /// `http://127.0.0.1:PORT`.
@@ -78,6 +87,8 @@ pub fn run(args: DemoArgs) -> Result<(), Failure> {
     };
     let demo = Demo {
         client: backend.client,
+        states: Mutex::new(ExpiringMap::new(MAX_RECORDS, MAX_AGE)),
+        sessions: Mutex::new(ExpiringMap::new(MAX_RECORDS, MAX_AGE)),
         host: format!("127.0.0.1:{port}"),
         origin,
         redirect_uri,

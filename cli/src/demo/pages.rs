@@ -65,12 +65,12 @@ start receiving payouts.</p>
 <a class=\"button secondary\" id=\"connect-standard\" href=\"/connect/standard\">Connect with Stripe (Standard)</a>
 </div>
 <ol>
-<li>The button sends you to Stripe with a fresh random <code>state</code>, which this site also
-keeps in an HttpOnly, SameSite=Lax cookie.</li>
+<li>The button sends you to Stripe with a fresh random <code>state</code>, which this site
+records on the server and ties to your browser with an HttpOnly, SameSite=Lax cookie.</li>
 <li>Stripe sends you back to <code>/callback</code> with a single-use authorization code and the
 same <code>state</code>.</li>
-<li>This site deletes the cookie, checks the <code>state</code>, exchanges the code once, and
-shows the connected account.</li>
+<li>This site removes its record of the <code>state</code>, checks it against the callback,
+exchanges the code once, and shows the connected account.</li>
 </ol>";
     layout("Connect with Stripe", stripe, body)
 }

@@ -1,6 +1,8 @@
 //! The demo's routes, one small function each.
 
-use log::{info, warn};
+use std::time::Instant;
+
+use log::{debug, info, warn};
 use stripe_connect_oauth::{
     AccountId, AccountType, AuthorizeParams, DeauthorizeOptions, Error, ExchangeOptions, Scope,
     State, parse_callback,
@@ -8,10 +10,11 @@ use stripe_connect_oauth::{
 
 use super::Demo;
 use super::http::{
-    ACCOUNT_COOKIE, Method, Request, Response, STATE_COOKIE, account_cookie, cleared_cookie,
+    Method, Request, Response, SESSION_COOKIE, STATE_COOKIE, cleared_cookie, session_cookie,
     state_cookie,
 };
 use super::pages::{self, ConnectedAccount};
+use super::store::lock;
 
 /// Routes one request and returns its response. Every failure becomes a page.
 pub fn handle(demo: &Demo, request: &Request) -> Response {
@@ -21,8 +24,8 @@ pub fn handle(demo: &Demo, request: &Request) -> Response {
 
     match (request.method, request.path()) {
         (Method::Get, "/") => home(demo),
-        (Method::Get, "/connect/express") => connect(demo, AccountType::Express),
-        (Method::Get, "/connect/standard") => connect(demo, AccountType::Standard),
+        (Method::Get, "/connect/express") => connect(demo, request, AccountType::Express),
+        (Method::Get, "/connect/standard") => connect(demo, request, AccountType::Standard),
         (Method::Get, "/callback") => callback(demo, request),
         (Method::Post, "/disconnect") => disconnect(demo, request),
         (Method::Get, "/favicon.ico") => Response::page(404, String::new()),
@@ -64,8 +67,9 @@ fn home(demo: &Demo) -> Response {
     Response::page(200, pages::home(&demo.stripe_label))
 }
 
-/// Starts an authorization: stores a fresh state in a cookie and redirects to Stripe.
-fn connect(demo: &Demo, account_type: AccountType) -> Response {
+/// Starts an authorization: records a fresh state on the server, names it in a cookie, and
+/// redirects to Stripe.
+fn connect(demo: &Demo, request: &Request, account_type: AccountType) -> Response {
     let state = match State::generate() {
         Ok(state) => state,
         Err(error) => {
@@ -88,6 +92,18 @@ fn connect(demo: &Demo, account_type: AccountType) -> Response {
         }
     };
 
+    let now = Instant::now();
+    let mut states = lock(&demo.states);
+    // The new cookie replaces the old one, so the browser's earlier state can serve nothing.
+    if let Some(previous) = request.cookie(STATE_COOKIE) {
+        states.take(previous, now);
+    }
+    let evicted = states.insert(state.as_str().to_owned(), state.clone(), now);
+    drop(states);
+    if evicted > 0 {
+        debug!("connect: the state records are full; dropped the oldest {evicted}");
+    }
+
     info!(
         "connect: {} authorization started, redirecting the browser to {}{}",
         account_type_name(account_type),
@@ -97,11 +113,12 @@ fn connect(demo: &Demo, account_type: AccountType) -> Response {
     Response::redirect(&url).with_cookie(state_cookie(state.as_str()))
 }
 
-/// Handles Stripe's redirect back: deletes the state cookie, checks the state, exchanges the
+/// Handles Stripe's redirect back: removes the state record, checks the state, exchanges the
 /// code once, and shows the connected account.
 ///
-/// The cookie is deleted before anything is checked, so a reload or a replayed callback finds
-/// no state and never reaches Stripe.
+/// Removing the record named by the cookie is the first step, so a reload, a replayed
+/// request (even with the cookie captured) or a concurrent duplicate finds no state and never
+/// reaches Stripe. A state the site never issued has no record either.
 fn callback(demo: &Demo, request: &Request) -> Response {
     let clear_state = cleared_cookie(STATE_COOKIE);
 
@@ -115,12 +132,16 @@ fn callback(demo: &Demo, request: &Request) -> Response {
         )
         .with_cookie(clear_state);
     };
-    let Ok(state) = State::new(stored) else {
-        warn!("callback rejected: the state cookie is malformed; nothing sent");
+    let Some(state) = lock(&demo.states).take(stored, Instant::now()) else {
+        warn!(
+            "callback rejected: the state cookie names no authorization in progress (already \
+             used, expired, or never issued by this site); nothing sent"
+        );
         return problem_nothing_sent(
             demo,
             "No connection in progress",
-            "The stored state is malformed.",
+            "This site has no authorization in progress for this browser: this callback was \
+             already used, the 1-hour limit passed, or the demo restarted since it started.",
         )
         .with_cookie(clear_state);
     };
@@ -150,29 +171,60 @@ fn callback(demo: &Demo, request: &Request) -> Response {
     };
 
     let scope = token.scope().unwrap_or("(none)");
-    let can_disconnect = scope != "express";
     info!(
         "callback: connected account {} ({} mode, scope {scope})",
         token.stripe_user_id(),
         if token.livemode() { "live" } else { "test" },
     );
+    // Express accounts have no Disconnect here, so only a Standard account gets a session.
+    let session_id = if scope == "express" {
+        None
+    } else {
+        start_session(demo, request, token.stripe_user_id())
+    };
     let account = ConnectedAccount {
         account_id: token.stripe_user_id().as_str(),
         livemode: token.livemode(),
         scope,
         capabilities: token.capabilities(),
         has_tokens: token.access_token().is_some() || token.refresh_token().is_some(),
-        can_disconnect,
+        can_disconnect: session_id.is_some(),
     };
-    let mut response = Response::page(200, pages::connected(&demo.stripe_label, &account))
+    let response = Response::page(200, pages::connected(&demo.stripe_label, &account))
         .with_cookie(clear_state);
-    if can_disconnect {
-        response = response.with_cookie(account_cookie(token.stripe_user_id().as_str()));
+    match session_id {
+        Some(session_id) => response.with_cookie(session_cookie(session_id.as_str())),
+        None => response,
     }
-    response
 }
 
-/// Disconnects the Standard account connected in this browser.
+/// Records `account_id` under a new random session id and returns the id, which only this
+/// browser receives. Ends the browser's earlier session, if any. Returns `None`, and the page
+/// offers no Disconnect, when the random source fails.
+fn start_session(demo: &Demo, request: &Request, account_id: &AccountId) -> Option<State> {
+    let session_id = match State::generate() {
+        Ok(session_id) => session_id,
+        Err(error) => {
+            warn!("callback: cannot create a session for Disconnect: {error}");
+            return None;
+        }
+    };
+
+    let now = Instant::now();
+    let mut sessions = lock(&demo.sessions);
+    if let Some(previous) = request.cookie(SESSION_COOKIE) {
+        sessions.take(previous, now);
+    }
+    let evicted = sessions.insert(session_id.as_str().to_owned(), account_id.clone(), now);
+    drop(sessions);
+    if evicted > 0 {
+        debug!("callback: the session records are full; dropped the oldest {evicted}");
+    }
+    Some(session_id)
+}
+
+/// Disconnects the Standard account of this browser's session. The account comes from the
+/// server's record of the session, never from the request.
 fn disconnect(demo: &Demo, request: &Request) -> Response {
     let other_origin = request
         .origin
@@ -187,15 +239,18 @@ fn disconnect(demo: &Demo, request: &Request) -> Response {
         );
     }
 
-    let clear_account = cleared_cookie(ACCOUNT_COOKIE);
-    let Some(Ok(account_id)) = request.cookie(ACCOUNT_COOKIE).map(AccountId::new) else {
-        warn!("disconnect rejected: no connected account in this browser");
-        return problem_nothing_sent(
-            demo,
-            "No connected account",
-            "This browser has no connected Standard account to disconnect.",
-        )
-        .with_cookie(clear_account);
+    let clear_session = cleared_cookie(SESSION_COOKIE);
+    let Some(session_id) = request.cookie(SESSION_COOKIE) else {
+        warn!("disconnect rejected: no session cookie; nothing sent");
+        return no_connected_account(demo).with_cookie(clear_session);
+    };
+    // Taking the record makes a second, concurrent Disconnect find nothing.
+    let Some(account_id) = lock(&demo.sessions).take(session_id, Instant::now()) else {
+        warn!(
+            "disconnect rejected: the session cookie names no session (ended, expired, or \
+             forged); nothing sent"
+        );
+        return no_connected_account(demo).with_cookie(clear_session);
     };
 
     info!("disconnect: deauthorizing {account_id}");
@@ -209,13 +264,24 @@ fn disconnect(demo: &Demo, request: &Request) -> Response {
                 200,
                 pages::disconnected(&demo.stripe_label, disconnected.as_str()),
             )
-            .with_cookie(clear_account)
+            .with_cookie(clear_session)
         }
         Err(error) => {
             warn!("disconnect: deauthorizing {account_id} failed: {error}");
+            // The account may still be connected, so the session stays for another try.
+            lock(&demo.sessions).insert(session_id.to_owned(), account_id, Instant::now());
             problem(demo, 502, "Disconnect failed", &error.to_string())
         }
     }
+}
+
+fn no_connected_account(demo: &Demo) -> Response {
+    problem_nothing_sent(
+        demo,
+        "No connected account",
+        "This browser has no connected Standard account to disconnect: it was disconnected \
+         already, the 1-hour limit passed, or the demo restarted.",
+    )
 }
 
 /// The page for a callback that failed its checks. None of these reach Stripe.
