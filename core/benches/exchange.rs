@@ -67,12 +67,11 @@ impl Target {
     }
 }
 
+/// A bare agent: ureq's defaults, which set no timeout, so its resolver runs on the calling
+/// thread.
 fn floor_agent() -> ureq::Agent {
     ureq::Agent::config_builder()
         .http_status_as_error(false)
-        .max_redirects(0)
-        .timeout_connect(Some(Duration::from_secs(10)))
-        .timeout_global(Some(Duration::from_secs(30)))
         .build()
         .into()
 }

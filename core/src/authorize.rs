@@ -46,6 +46,22 @@ impl StripeLanding {
             Self::Register => "register",
         }
     }
+
+    /// Parses `login` or `register`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] for any other value.
+    pub fn parse(stripe_landing: &str) -> Result<Self, Error> {
+        match stripe_landing {
+            "login" => Ok(Self::Login),
+            "register" => Ok(Self::Register),
+            _ => Err(Error::invalid_input(
+                "stripe_landing",
+                "the stripe_landing must be login or register",
+            )),
+        }
+    }
 }
 
 /// Names that the typed setters own. An `extra` key must not repeat one, with or without

@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 use log::debug;
 use ureq::Agent;
 use ureq::tls::{TlsConfig, TlsProvider};
+use ureq::unversioned::transport::DefaultConnector;
 
 use crate::authorize::AuthorizeParams;
 use crate::config::{ConnectBase, ConnectConfig, CredentialScheme};
@@ -13,7 +14,7 @@ use crate::error::Error;
 use crate::request::{DeauthorizeOptions, ExchangeOptions, HttpRequest, RefreshOptions};
 use crate::response::{HttpResponse, MAX_RESPONSE_BODY, TokenResponse, unexpected};
 use crate::secret::{AccountId, AuthorizationCode, ClientId, RefreshToken, SecretKey};
-use crate::transport::{ReceivedResponse, classify_ureq_error};
+use crate::transport::{LiteralFirstResolver, ReceivedResponse, classify_ureq_error};
 
 /// Default time allowed to open a connection, TLS handshake included.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -97,7 +98,7 @@ impl ClientBuilder {
     /// Builds the client and its connection pool.
     pub fn build(self) -> Client {
         let tls = TlsConfig::builder().provider(tls_provider()).build();
-        let agent: Agent = Agent::config_builder()
+        let config = Agent::config_builder()
             // The error body must be read, so statuses are not turned into errors.
             .http_status_as_error(false)
             // Following a redirect could carry the secret key to another host.
@@ -105,8 +106,12 @@ impl ClientBuilder {
             .timeout_connect(Some(self.connect_timeout))
             .timeout_global(Some(self.timeout))
             .tls_config(tls)
-            .build()
-            .into();
+            .build();
+        let agent = Agent::with_parts(
+            config,
+            DefaultConnector::new(),
+            LiteralFirstResolver::default(),
+        );
         Client {
             config: self.config,
             agent,

@@ -105,6 +105,24 @@ pub enum CredentialScheme {
     Bearer,
 }
 
+impl CredentialScheme {
+    /// Parses `basic` or `bearer`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] for any other value.
+    pub fn parse(credential_scheme: &str) -> Result<Self, Error> {
+        match credential_scheme {
+            "basic" => Ok(Self::Basic),
+            "bearer" => Ok(Self::Bearer),
+            _ => Err(Error::invalid_input(
+                "credential_scheme",
+                "the credential_scheme must be basic or bearer",
+            )),
+        }
+    }
+}
+
 /// A scope of Standard account access.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]

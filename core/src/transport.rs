@@ -1,8 +1,12 @@
 //! The link between ureq and the sans-I/O layer: received responses and error classification.
 
 use std::io;
+use std::net::{IpAddr, SocketAddr};
 
 use ureq::Timeout;
+use ureq::http::Uri;
+use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
+use ureq::unversioned::transport::NextTimeout;
 
 use crate::error::Error;
 use crate::response::HttpResponse;
@@ -73,5 +77,45 @@ pub(crate) fn classify_ureq_error(error: &ureq::Error) -> Error {
             may_have_been_processed: true,
             message: other.to_string(),
         },
+    }
+}
+
+/// Resolves hosts that are IP literals without a lookup, and hands names to ureq's resolver.
+///
+/// ureq 3.5 resolves the host on every request, even one that reuses a pooled connection, and
+/// with a timeout set it does so on a new thread. For an IP literal, such as a local stand-in
+/// of Stripe at 127.0.0.1, that thread is pure overhead. A failed lookup becomes
+/// `HostNotFound`, so it counts as a failure before sending.
+// NOTE: the resolver API is in ureq's `unversioned` module, which may change in a minor release.
+#[derive(Debug, Default)]
+pub(crate) struct LiteralFirstResolver {
+    names: DefaultResolver,
+}
+
+impl Resolver for LiteralFirstResolver {
+    fn resolve(
+        &self,
+        uri: &Uri,
+        config: &ureq::config::Config,
+        timeout: NextTimeout,
+    ) -> Result<ResolvedSocketAddrs, ureq::Error> {
+        let literal = uri.host().and_then(|host| {
+            let host = host.trim_start_matches('[').trim_end_matches(']');
+            host.parse::<IpAddr>().ok()
+        });
+        let port = uri.port_u16().or_else(|| match uri.scheme_str() {
+            Some("https") => Some(443),
+            Some("http") => Some(80),
+            _ => None,
+        });
+        if let (Some(ip), Some(port)) = (literal, port) {
+            let mut addresses = self.empty();
+            addresses.push(SocketAddr::new(ip, port));
+            return Ok(addresses);
+        }
+        match self.names.resolve(uri, config, timeout) {
+            Err(ureq::Error::Io(_)) => Err(ureq::Error::HostNotFound),
+            other => other,
+        }
     }
 }

@@ -558,3 +558,17 @@ fn denied_authorization_never_reaches_token_endpoint() {
     );
     assert!(fake.requests_to(TOKEN).is_empty());
 }
+
+#[test]
+fn localhost_name_is_resolved() {
+    let fake = FakeStripe::start().unwrap();
+    let base = fake.base_url().replace("127.0.0.1", "localhost");
+    let client = Client::builder()
+        .config(client_for(&fake).config().clone())
+        .connect_base(ConnectBase::new(&base).unwrap())
+        .build();
+
+    exchange(&client, &fresh_code(&fake)).unwrap();
+
+    assert_eq!(fake.requests_to(TOKEN).len(), 1);
+}
