@@ -3,10 +3,10 @@
 CARGO ?= cargo
 PREFIX ?= /usr/local
 
-.PHONY: test deps lint rust-test c-test e2e demo install bench
+.PHONY: test deps lint rust-test c-test python-test e2e demo install bench python-bench
 
 # The browser test runs last, so the run ends on its `N passed, N failed` line.
-test: deps lint rust-test c-test e2e
+test: deps lint rust-test c-test python-test e2e
 
 deps:
 	bash scripts/install-test-deps.sh
@@ -25,6 +25,10 @@ rust-test:
 c-test:
 	bash tests/c/run.sh
 
+# Builds the wheel into a virtualenv under target/python and runs ruff, stubtest, mypy and pytest.
+python-test:
+	bash python/run-tests.sh
+
 e2e:
 	bash tests/e2e/run.sh
 
@@ -38,3 +42,6 @@ bench:
 	$(CARGO) bench -p stripe-connect-oauth --bench sans_io
 	$(CARGO) bench -p stripe-connect-oauth --bench exchange
 	bash core/benches/callgrind.sh
+
+python-bench:
+	bash python/bench/run-bench.sh
