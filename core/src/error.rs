@@ -80,7 +80,8 @@ pub struct OAuthError {
     pub http_status: u16,
     /// The `Retry-After` delay of the response, when it had a valid one.
     pub retry_after: Option<Duration>,
-    safe_description: Option<String>,
+    /// The code or refresh token the request sent, hidden wherever this error's text is shown.
+    sent_secret: Option<String>,
 }
 
 impl OAuthError {
@@ -91,23 +92,31 @@ impl OAuthError {
         retry_after: Option<Duration>,
         sent_secret: Option<&str>,
     ) -> Self {
-        let safe_description = error_description
-            .as_deref()
-            .map(|text| sanitize_server_text(text, sent_secret, false));
         Self {
             error,
             error_description,
             http_status,
             retry_after,
-            safe_description,
+            sent_secret: sent_secret.map(str::to_owned),
         }
     }
 
     /// Returns the description made safe to log: the code or refresh token that the request
     /// sent becomes `***` whatever its format, other secret-looking tokens are masked, and
     /// control characters become U+FFFD.
-    pub fn safe_description(&self) -> Option<&str> {
-        self.safe_description.as_deref()
+    pub fn safe_description(&self) -> Option<String> {
+        self.error_description
+            .as_deref()
+            .map(|text| self.safe(text))
+    }
+
+    /// Returns the error code made safe to log, masked like the description.
+    pub fn safe_error(&self) -> String {
+        self.safe(self.error.as_str())
+    }
+
+    fn safe(&self, text: &str) -> String {
+        sanitize_server_text(text, self.sent_secret.as_deref(), false)
     }
 }
 
@@ -129,7 +138,8 @@ pub struct ApiError {
     pub http_status: u16,
     /// The `Retry-After` delay of the response, when it had a valid one.
     pub retry_after: Option<Duration>,
-    safe_message: Option<String>,
+    /// The code or refresh token the request sent, hidden wherever this error's text is shown.
+    sent_secret: Option<String>,
 }
 
 impl ApiError {
@@ -141,9 +151,6 @@ impl ApiError {
         sent_secret: Option<&str>,
     ) -> Self {
         let [message, error_type, code, param] = fields;
-        let safe_message = message
-            .as_deref()
-            .map(|text| sanitize_server_text(text, sent_secret, false));
         Self {
             message,
             error_type,
@@ -151,13 +158,27 @@ impl ApiError {
             param,
             http_status,
             retry_after,
-            safe_message,
+            sent_secret: sent_secret.map(str::to_owned),
         }
     }
 
     /// Returns the message made safe to log, masked like [`OAuthError::safe_description`].
-    pub fn safe_message(&self) -> Option<&str> {
-        self.safe_message.as_deref()
+    pub fn safe_message(&self) -> Option<String> {
+        self.safe(&self.message)
+    }
+
+    /// Returns the `type`, `code` and `param` fields made safe to log, in that order.
+    pub fn safe_fields(&self) -> [Option<String>; 3] {
+        [
+            self.safe(&self.error_type),
+            self.safe(&self.code),
+            self.safe(&self.param),
+        ]
+    }
+
+    fn safe(&self, text: &Option<String>) -> Option<String> {
+        text.as_deref()
+            .map(|text| sanitize_server_text(text, self.sent_secret.as_deref(), false))
     }
 }
 
@@ -173,8 +194,8 @@ fn safe_str(text: &str) -> String {
 impl fmt::Debug for OAuthError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("OAuthError")
-            .field("error", &safe_str(self.error.as_str()))
-            .field("error_description", &self.safe_description)
+            .field("error", &self.safe_error())
+            .field("error_description", &self.safe_description())
             .field("http_status", &self.http_status)
             .field("retry_after", &self.retry_after)
             .finish()
@@ -183,11 +204,12 @@ impl fmt::Debug for OAuthError {
 
 impl fmt::Debug for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let [error_type, code, param] = self.safe_fields();
         f.debug_struct("ApiError")
-            .field("message", &self.safe_message)
-            .field("error_type", &safe(&self.error_type))
-            .field("code", &safe(&self.code))
-            .field("param", &safe(&self.param))
+            .field("message", &self.safe_message())
+            .field("error_type", &error_type)
+            .field("code", &code)
+            .field("param", &param)
             .field("http_status", &self.http_status)
             .field("retry_after", &self.retry_after)
             .finish()
@@ -285,6 +307,8 @@ pub enum Error {
     Decode {
         /// The problem with the response.
         message: String,
+        /// The HTTP status of the response, set by the request's `decode_response`.
+        http_status: Option<u16>,
     },
 }
 
@@ -371,6 +395,21 @@ impl ErrorKind {
 }
 
 impl Error {
+    pub(crate) fn decode(message: impl Into<String>) -> Self {
+        Self::Decode {
+            message: message.into(),
+            http_status: None,
+        }
+    }
+
+    /// Records the status of the response on a decode error.
+    pub(crate) fn with_status(mut self, status: u16) -> Self {
+        if let Self::Decode { http_status, .. } = &mut self {
+            *http_status = Some(status);
+        }
+        self
+    }
+
     pub(crate) fn invalid_input(parameter: &'static str, message: impl Into<String>) -> Self {
         Self::InvalidInput {
             parameter,
@@ -407,6 +446,7 @@ impl Error {
             Self::Api(error) => Some(error.http_status),
             Self::RateLimited { .. } => Some(429),
             Self::UnexpectedResponse(response) => Some(response.http_status),
+            Self::Decode { http_status, .. } => *http_status,
             _ => None,
         }
     }
@@ -491,16 +531,17 @@ impl fmt::Display for Error {
                 write!(
                     f,
                     "oauth error `{}` (http {})",
-                    safe_str(error.error.as_str()),
+                    error.safe_error(),
                     error.http_status
                 )?;
-                write_description(f, error.safe_description())
+                write_description(f, error.safe_description().as_deref())
             }
             Self::Api(error) => {
                 write!(f, "api error (http {})", error.http_status)?;
-                write_description(f, error.safe_message())?;
-                match &error.param {
-                    Some(param) => write!(f, " (param `{}`)", safe_str(param)),
+                write_description(f, error.safe_message().as_deref())?;
+                let [_, _, param] = error.safe_fields();
+                match param {
+                    Some(param) => write!(f, " (param `{param}`)"),
                     None => Ok(()),
                 }
             }
@@ -552,7 +593,7 @@ impl fmt::Display for Error {
                 mode_name(*key_livemode),
                 mode_name(response.livemode())
             ),
-            Self::Decode { message } => write!(f, "invalid success response: {message}"),
+            Self::Decode { message, .. } => write!(f, "invalid success response: {message}"),
         }
     }
 }
@@ -609,7 +650,14 @@ impl fmt::Debug for Error {
                 .field("key_livemode", key_livemode)
                 .field("response", response)
                 .finish(),
-            Self::Decode { message } => f.debug_struct("Decode").field("message", message).finish(),
+            Self::Decode {
+                message,
+                http_status,
+            } => f
+                .debug_struct("Decode")
+                .field("message", message)
+                .field("http_status", http_status)
+                .finish(),
             Self::StateMissing
             | Self::StateMismatch
             | Self::ParametersInFragment

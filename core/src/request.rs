@@ -245,7 +245,8 @@ impl TokenRequest {
     /// the key that sent the request.
     pub fn decode_response(&self, response: &HttpResponse<'_>) -> Result<TokenResponse, Error> {
         let fields = response::decode_success_object(response, Some(&self.grant_secret))?;
-        let token = TokenResponse::from_fields(fields)?;
+        let token = TokenResponse::from_fields(fields)
+            .map_err(|error| error.with_status(response.status))?;
         if token.livemode() != self.key_livemode {
             return Err(Error::ModeMismatch {
                 key_livemode: self.key_livemode,
@@ -277,7 +278,8 @@ impl DeauthorizeRequest {
     /// [`Error::UnexpectedResponse`] when Stripe confirms another account than the one sent.
     pub fn decode_response(&self, response: &HttpResponse<'_>) -> Result<AccountId, Error> {
         let mut fields = response::decode_success_object(response, None)?;
-        let account_id = response::required_account_id(&mut fields)?;
+        let account_id = response::required_account_id(&mut fields)
+            .map_err(|error| error.with_status(response.status))?;
         if account_id != self.account_id {
             return Err(response::unexpected(
                 response,

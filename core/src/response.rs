@@ -18,7 +18,7 @@ pub const MAX_BODY_EXCERPT: usize = 512;
 /// A received HTTP response: status, the headers decoding looks at, and the body.
 #[derive(Clone, Copy, Debug)]
 pub struct HttpResponse<'a> {
-    status: u16,
+    pub(crate) status: u16,
     content_type: Option<&'a str>,
     retry_after: Option<&'a str>,
     body: &'a [u8],
@@ -62,6 +62,15 @@ pub fn parse_retry_after(value: &str) -> Option<Duration> {
     )
 }
 
+/// Longest `Content-Type` kept, in bytes; a real one is well under 100.
+const MAX_CONTENT_TYPE: usize = 128;
+
+/// Keeps a `Content-Type` for diagnostics: masked, without control characters, and short.
+fn safe_content_type(content_type: &str) -> String {
+    let safe = sanitize_server_text(content_type, None, false);
+    truncate_at_char_boundary(&safe, MAX_CONTENT_TYPE).to_owned()
+}
+
 pub(crate) fn unexpected(
     response: &HttpResponse<'_>,
     reason: impl Into<String>,
@@ -72,7 +81,7 @@ pub(crate) fn unexpected(
     let excerpt = truncate_at_char_boundary(&safe_body, MAX_BODY_EXCERPT).to_owned();
     Error::UnexpectedResponse(Box::new(UnexpectedResponse {
         http_status: response.status,
-        content_type: response.content_type.map(str::to_owned),
+        content_type: response.content_type.map(safe_content_type),
         body_excerpt: excerpt,
         retry_after: response.retry_after.and_then(parse_retry_after),
         reason: reason.into(),
@@ -115,9 +124,7 @@ fn optional_string(value: Option<Value>, name: &str) -> Result<Option<String>, E
     match value {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(text)) => Ok(Some(text)),
-        Some(_) => Err(Error::Decode {
-            message: format!("`{name}` is not a string"),
-        }),
+        Some(_) => Err(Error::decode(format!("`{name}` is not a string"))),
     }
 }
 
@@ -225,14 +232,12 @@ pub(crate) fn decode_success_object(
 
 pub(crate) fn required_account_id(fields: &mut Fields) -> Result<AccountId, Error> {
     let Some(text) = optional_string(fields.stripe_user_id.take(), "stripe_user_id")? else {
-        return Err(Error::Decode {
-            message: "`stripe_user_id` is missing".to_owned(),
-        });
+        return Err(Error::decode("`stripe_user_id` is missing"));
     };
     if !AccountId::is_valid(&text) {
-        return Err(Error::Decode {
-            message: "`stripe_user_id` is not a connected account id (acct_…)".to_owned(),
-        });
+        return Err(Error::decode(
+            "`stripe_user_id` is not a connected account id (acct_…)",
+        ));
     }
     AccountId::new(text)
 }
@@ -242,19 +247,15 @@ fn required_livemode(value: Option<Value>) -> Result<bool, Error> {
         Some(Value::Bool(livemode)) => Ok(livemode),
         Some(Value::String(text)) if text == "true" => Ok(true),
         Some(Value::String(text)) if text == "false" => Ok(false),
-        Some(_) => Err(Error::Decode {
-            message: "`livemode` is neither a boolean nor \"true\" or \"false\"".to_owned(),
-        }),
-        None => Err(Error::Decode {
-            message: "`livemode` is missing".to_owned(),
-        }),
+        Some(_) => Err(Error::decode(
+            "`livemode` is neither a boolean nor \"true\" or \"false\"",
+        )),
+        None => Err(Error::decode("`livemode` is missing")),
     }
 }
 
 fn capabilities(value: Option<Value>) -> Result<Vec<String>, Error> {
-    let invalid = || Error::Decode {
-        message: "`capabilities` is neither a string nor a list of strings".to_owned(),
-    };
+    let invalid = || Error::decode("`capabilities` is neither a string nor a list of strings");
     match value {
         None | Some(Value::Null) => Ok(Vec::new()),
         Some(Value::String(capability)) => Ok(vec![capability]),

@@ -124,7 +124,7 @@ fn code_of_any_format_is_hidden_in_error_text() {
     );
     assert_eq!(
         oauth.safe_description(),
-        Some("Authorization code does not exist: ***")
+        Some("Authorization code does not exist: ***".to_owned())
     );
     assert!(!format!("{error} {error:?}").contains("XYZSECRETCODE"));
 }

@@ -208,6 +208,7 @@ pub(crate) fn account_id_to_c(
 ) -> Result<std::ffi::CString, crate::ffi::Failure> {
     exact_c_string(account_id.as_str(), || oauth::Error::Decode {
         message: "`stripe_user_id` contains a NUL byte".to_owned(),
+        http_status: None,
     })
 }
 

@@ -113,14 +113,15 @@ impl sco_error {
                 object.description = optional_server_text(description.as_deref());
             }
             Error::OAuth(oauth) => {
-                object.oauth_error = Some(server_text(oauth.error.as_str()));
-                object.description = optional_server_text(oauth.safe_description());
+                object.oauth_error = Some(server_text(&oauth.safe_error()));
+                object.description = optional_server_text(oauth.safe_description().as_deref());
             }
             Error::Api(api) => {
-                object.description = optional_server_text(api.safe_message());
-                object.api_error_type = optional_server_text(api.error_type.as_deref());
-                object.api_error_code = optional_server_text(api.code.as_deref());
-                object.parameter = optional_server_text(api.param.as_deref());
+                let [error_type, code, param] = api.safe_fields();
+                object.description = optional_server_text(api.safe_message().as_deref());
+                object.api_error_type = optional_server_text(error_type.as_deref());
+                object.api_error_code = optional_server_text(code.as_deref());
+                object.parameter = optional_server_text(param.as_deref());
             }
             Error::UnexpectedResponse(response) => {
                 object.content_type = optional_server_text(response.content_type.as_deref());

@@ -38,6 +38,7 @@ fn field(name: &str, value: Option<&str>) -> Result<Option<CString>, Failure> {
         .map(|value| {
             exact_c_string(value, || Error::Decode {
                 message: format!("`{name}` contains a NUL byte, which a C string cannot carry"),
+                http_status: None,
             })
         })
         .transpose()
