@@ -2,25 +2,26 @@
 //!
 //! Values are only converted here; the core checks them when it builds the URL.
 
-use pyo3::exceptions::PyTypeError;
+use pyo3::exceptions::{PyOverflowError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyInt, PyMapping, PyString};
 use stripe_connect_oauth::{
     AuthorizeParams, Scope, State, StripeLanding, StripeUser, StripeUserField,
 };
 
-use crate::errors::converter;
+use crate::arguments::{labelled_text, optional_text, text, text_list};
+use crate::errors::{converter, invalid_argument};
 
 /// The keyword arguments of `Client.authorize_url`, as extracted by PyO3.
 pub(crate) struct AuthorizeArguments<'py> {
     pub(crate) express: bool,
-    pub(crate) redirect_uri: Option<String>,
-    pub(crate) state: Option<String>,
-    pub(crate) scope: Option<String>,
-    pub(crate) stripe_landing: Option<String>,
+    pub(crate) redirect_uri: Option<Bound<'py, PyString>>,
+    pub(crate) state: Option<Bound<'py, PyString>>,
+    pub(crate) scope: Option<Bound<'py, PyString>>,
+    pub(crate) stripe_landing: Option<Bound<'py, PyString>>,
     pub(crate) always_prompt: Option<bool>,
     pub(crate) stripe_user: Option<Bound<'py, PyAny>>,
-    pub(crate) suggested_capabilities: Option<Vec<String>>,
+    pub(crate) suggested_capabilities: Option<Vec<Bound<'py, PyString>>>,
     pub(crate) extra: Option<Bound<'py, PyAny>>,
 }
 
@@ -32,23 +33,23 @@ impl AuthorizeArguments<'_> {
             AuthorizeParams::standard()
         };
 
-        if let Some(redirect_uri) = self.redirect_uri {
+        if let Some(redirect_uri) = optional_text(self.redirect_uri, "redirect_uri")? {
             params = params.redirect_uri(redirect_uri);
         }
-        if let Some(scope) = self.scope {
+        if let Some(scope) = optional_text(self.scope, "scope")? {
             params = params.scope(Scope::parse(&scope).map_err(converter(py))?);
         }
-        if let Some(state) = self.state {
+        if let Some(state) = optional_text(self.state, "state")? {
             params = params.state(State::new(state).map_err(converter(py))?);
         }
-        if let Some(stripe_landing) = self.stripe_landing {
+        if let Some(stripe_landing) = optional_text(self.stripe_landing, "stripe_landing")? {
             params = params
                 .stripe_landing(StripeLanding::parse(&stripe_landing).map_err(converter(py))?);
         }
         if let Some(always_prompt) = self.always_prompt {
             params = params.always_prompt(always_prompt);
         }
-        for capability in self.suggested_capabilities.into_iter().flatten() {
+        for capability in text_list(self.suggested_capabilities, "suggested_capabilities")? {
             params = params.suggested_capability(capability);
         }
         if let Some(stripe_user) = self.stripe_user {
@@ -75,10 +76,11 @@ fn stripe_user_from(py: Python<'_>, mapping: &Bound<'_, PyAny>) -> PyResult<Stri
 
     let mut stripe_user = StripeUser::new();
     for item in mapping.items()?.iter() {
-        let (name, value): (String, Bound<'_, PyAny>) = item.extract()?;
+        let (name, value): (Bound<'_, PyString>, Bound<'_, PyAny>) = item.extract()?;
+        let name = text(&name, "stripe_user")?;
         let field = StripeUserField::from_name(&name).map_err(converter(py))?;
-        if let Some(text) = prefill_text(&name, &value)? {
-            stripe_user.set(field, text);
+        if let Some(prefill) = prefill_text(&name, &value)? {
+            stripe_user.set(field, prefill);
         }
     }
     Ok(stripe_user)
@@ -90,19 +92,33 @@ fn prefill_text(name: &str, value: &Bound<'_, PyAny>) -> PyResult<Option<String>
     }
     // `bool` comes before `int`, because Python's `True` is also an `int`.
     if let Ok(flag) = value.cast::<PyBool>() {
-        let text = if flag.is_true() { "true" } else { "false" };
-        return Ok(Some(text.to_owned()));
+        let literal = if flag.is_true() { "true" } else { "false" };
+        return Ok(Some(literal.to_owned()));
     }
     if value.is_instance_of::<PyInt>() {
-        return Ok(Some(value.extract::<i64>()?.to_string()));
+        return prefill_int(name, value).map(Some);
     }
-    if value.is_instance_of::<PyString>() {
-        return Ok(Some(value.extract::<String>()?));
+    if let Ok(value) = value.cast::<PyString>() {
+        return labelled_text(value, "stripe_user", &format!("stripe_user[{name}]")).map(Some);
     }
     Err(PyTypeError::new_err(format!(
         "stripe_user[{name}] must be a str, int or bool, not {}",
         value.get_type().name()?
     )))
+}
+
+/// Formats an `int` prefill value in decimal. The range is that of the `i64` it is read into.
+fn prefill_int(name: &str, value: &Bound<'_, PyAny>) -> PyResult<String> {
+    let py = value.py();
+    match value.extract::<i64>() {
+        Ok(number) => Ok(number.to_string()),
+        Err(error) if error.is_instance_of::<PyOverflowError>(py) => Err(invalid_argument(
+            py,
+            "stripe_user",
+            format!("stripe_user[{name}] must be an int from -2**63 to 2**63 - 1"),
+        )),
+        Err(error) => Err(error),
+    }
 }
 
 /// Reads `extra` as a mapping or as an iterable of `(key, value)` pairs, keeping their order.
@@ -111,9 +127,13 @@ fn extra_pairs(extra: &Bound<'_, PyAny>) -> PyResult<Vec<(String, String)>> {
         Ok(mapping) => mapping.items()?.into_any(),
         Err(_) => extra.clone(),
     };
-    pairs.extract().map_err(|_| {
+    let pairs: Vec<(Bound<'_, PyString>, Bound<'_, PyString>)> = pairs.extract().map_err(|_| {
         PyTypeError::new_err(
             "extra must be a mapping of str to str or a sequence of (str, str) pairs",
         )
-    })
+    })?;
+    pairs
+        .iter()
+        .map(|(key, value)| Ok((text(key, "extra")?, text(value, "extra")?)))
+        .collect()
 }

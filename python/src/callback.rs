@@ -1,8 +1,10 @@
 //! The module-level functions of the authorization flow: `generate_state` and `parse_callback`.
 
 use pyo3::prelude::*;
+use pyo3::types::PyString;
 use stripe_connect_oauth::State;
 
+use crate::arguments::text;
 use crate::errors::converter;
 use crate::results::Callback;
 
@@ -17,11 +19,13 @@ pub(crate) fn generate_state(py: Python<'_>) -> PyResult<String> {
 #[pyfunction]
 pub(crate) fn parse_callback(
     py: Python<'_>,
-    url: &str,
-    expected_state: &str,
+    url: Bound<'_, PyString>,
+    expected_state: Bound<'_, PyString>,
 ) -> PyResult<Callback> {
-    let expected_state = State::new(expected_state).map_err(converter(py))?;
+    let url = text(&url, "url")?;
+    let expected_state =
+        State::new(text(&expected_state, "expected_state")?).map_err(converter(py))?;
     let callback =
-        stripe_connect_oauth::parse_callback(url, &expected_state).map_err(converter(py))?;
+        stripe_connect_oauth::parse_callback(&url, &expected_state).map_err(converter(py))?;
     Ok(Callback::from(callback))
 }

@@ -3,13 +3,15 @@
 use std::time::Duration;
 
 use pyo3::prelude::*;
+use pyo3::types::PyString;
 use stripe_connect_oauth::{
     AccountId, AuthorizationCode, ClientId, ConnectBase, CredentialScheme, DeauthorizeOptions,
     ExchangeOptions, RefreshOptions, RefreshToken, Scope, SecretKey,
 };
 
+use crate::arguments::{self, optional_text, text, text_list};
 use crate::authorize::AuthorizeArguments;
-use crate::errors::{converter, invalid_argument, to_py_err};
+use crate::errors::{converter, to_py_err};
 use crate::results::TokenResponse;
 
 /// A client for Stripe's Connect OAuth endpoints.
@@ -18,18 +20,11 @@ pub(crate) struct Client {
     inner: stripe_connect_oauth::Client,
 }
 
-fn duration(py: Python<'_>, parameter: &'static str, seconds: f64) -> PyResult<Duration> {
-    Duration::try_from_secs_f64(seconds).map_err(|_| {
-        invalid_argument(
-            py,
-            parameter,
-            format!("the {parameter} must be a finite, non-negative number of seconds"),
-        )
-    })
-}
-
-fn per_call_key(py: Python<'_>, secret_key: Option<String>) -> PyResult<Option<SecretKey>> {
-    secret_key
+fn per_call_key(
+    py: Python<'_>,
+    secret_key: Option<Bound<'_, PyString>>,
+) -> PyResult<Option<SecretKey>> {
+    optional_text(secret_key, "secret_key")?
         .map(|key| SecretKey::new(key).map_err(converter(py)))
         .transpose()
 }
@@ -37,53 +32,64 @@ fn per_call_key(py: Python<'_>, secret_key: Option<String>) -> PyResult<Option<S
 #[pymethods]
 impl Client {
     #[new]
-    #[pyo3(signature = (
-        secret_key = None,
-        *,
-        client_id = None,
-        connect_base = None,
-        credential_scheme = "basic",
-        timeout = None,
-        connect_timeout = None,
-        retries = None,
-        retry_backoff = None,
-    ))]
+    #[pyo3(
+        signature = (
+            secret_key = None,
+            *,
+            client_id = None,
+            connect_base = None,
+            credential_scheme = None,
+            timeout = None,
+            connect_timeout = None,
+            retries = None,
+            retry_backoff = None,
+        ),
+        // PyO3 gives a literal default only to a `&str` parameter, and `credential_scheme` is a
+        // `PyString` so that its text is checked like every other. Its default is `None` in
+        // Rust, and the signature shows the one that takes effect, "basic".
+        text_signature = "(secret_key=None, *, client_id=None, connect_base=None, \
+                          credential_scheme=\"basic\", timeout=None, connect_timeout=None, \
+                          retries=None, retry_backoff=None)",
+    )]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
-        secret_key: Option<String>,
-        client_id: Option<String>,
-        connect_base: Option<String>,
-        credential_scheme: &str,
-        timeout: Option<f64>,
-        connect_timeout: Option<f64>,
-        retries: Option<u32>,
-        retry_backoff: Option<f64>,
+        secret_key: Option<Bound<'_, PyString>>,
+        client_id: Option<Bound<'_, PyString>>,
+        connect_base: Option<Bound<'_, PyString>>,
+        credential_scheme: Option<Bound<'_, PyString>>,
+        #[pyo3(from_py_with = arguments::timeout)] timeout: Option<Duration>,
+        #[pyo3(from_py_with = arguments::connect_timeout)] connect_timeout: Option<Duration>,
+        #[pyo3(from_py_with = arguments::retry_count)] retries: Option<u32>,
+        #[pyo3(from_py_with = arguments::retry_backoff)] retry_backoff: Option<Duration>,
     ) -> PyResult<Self> {
         let to_py = converter(py);
-        let mut builder = stripe_connect_oauth::Client::builder()
-            .credential_scheme(CredentialScheme::parse(credential_scheme).map_err(converter(py))?);
+        let mut builder = stripe_connect_oauth::Client::builder();
 
-        if let Some(secret_key) = secret_key {
+        if let Some(credential_scheme) = optional_text(credential_scheme, "credential_scheme")? {
+            builder = builder
+                .credential_scheme(CredentialScheme::parse(&credential_scheme).map_err(&to_py)?);
+        }
+        if let Some(secret_key) = optional_text(secret_key, "secret_key")? {
             builder = builder.secret_key(SecretKey::new(secret_key).map_err(&to_py)?);
         }
-        if let Some(client_id) = client_id {
+        if let Some(client_id) = optional_text(client_id, "client_id")? {
             builder = builder.client_id(ClientId::new(client_id).map_err(&to_py)?);
         }
-        if let Some(connect_base) = connect_base {
+        if let Some(connect_base) = optional_text(connect_base, "connect_base")? {
             builder = builder.connect_base(ConnectBase::new(&connect_base).map_err(&to_py)?);
         }
         if let Some(timeout) = timeout {
-            builder = builder.timeout(duration(py, "timeout", timeout)?);
+            builder = builder.timeout(timeout);
         }
         if let Some(connect_timeout) = connect_timeout {
-            builder = builder.connect_timeout(duration(py, "connect_timeout", connect_timeout)?);
+            builder = builder.connect_timeout(connect_timeout);
         }
         if let Some(retries) = retries {
             builder = builder.retries(retries);
         }
         if let Some(retry_backoff) = retry_backoff {
-            builder = builder.retry_backoff(duration(py, "retry_backoff", retry_backoff)?);
+            builder = builder.retry_backoff(retry_backoff);
         }
 
         Ok(Self {
@@ -121,13 +127,13 @@ impl Client {
         &self,
         py: Python<'py>,
         express: bool,
-        redirect_uri: Option<String>,
-        state: Option<String>,
-        scope: Option<String>,
-        stripe_landing: Option<String>,
+        redirect_uri: Option<Bound<'py, PyString>>,
+        state: Option<Bound<'py, PyString>>,
+        scope: Option<Bound<'py, PyString>>,
+        stripe_landing: Option<Bound<'py, PyString>>,
         always_prompt: Option<bool>,
         stripe_user: Option<Bound<'py, PyAny>>,
-        suggested_capabilities: Option<Vec<String>>,
+        suggested_capabilities: Option<Vec<Bound<'py, PyString>>>,
         extra: Option<Bound<'py, PyAny>>,
     ) -> PyResult<String> {
         let params = AuthorizeArguments {
@@ -150,13 +156,13 @@ impl Client {
     fn exchange_code(
         &self,
         py: Python<'_>,
-        code: String,
-        assert_capabilities: Option<Vec<String>>,
-        secret_key: Option<String>,
+        code: Bound<'_, PyString>,
+        assert_capabilities: Option<Vec<Bound<'_, PyString>>>,
+        secret_key: Option<Bound<'_, PyString>>,
     ) -> PyResult<TokenResponse> {
-        let code = AuthorizationCode::new(code).map_err(converter(py))?;
+        let code = AuthorizationCode::new(text(&code, "code")?).map_err(converter(py))?;
         let mut options = ExchangeOptions::new();
-        for capability in assert_capabilities.into_iter().flatten() {
+        for capability in text_list(assert_capabilities, "assert_capabilities")? {
             options = options.assert_capability(capability);
         }
         if let Some(key) = per_call_key(py, secret_key)? {
@@ -175,13 +181,14 @@ impl Client {
     fn refresh(
         &self,
         py: Python<'_>,
-        refresh_token: String,
-        scope: Option<String>,
-        secret_key: Option<String>,
+        refresh_token: Bound<'_, PyString>,
+        scope: Option<Bound<'_, PyString>>,
+        secret_key: Option<Bound<'_, PyString>>,
     ) -> PyResult<TokenResponse> {
-        let refresh_token = RefreshToken::new(refresh_token).map_err(converter(py))?;
+        let refresh_token =
+            RefreshToken::new(text(&refresh_token, "refresh_token")?).map_err(converter(py))?;
         let mut options = RefreshOptions::new();
-        if let Some(scope) = scope {
+        if let Some(scope) = optional_text(scope, "scope")? {
             options = options.scope(Scope::parse(&scope).map_err(converter(py))?);
         }
         if let Some(key) = per_call_key(py, secret_key)? {
@@ -200,10 +207,11 @@ impl Client {
     fn deauthorize(
         &self,
         py: Python<'_>,
-        stripe_user_id: String,
-        secret_key: Option<String>,
+        stripe_user_id: Bound<'_, PyString>,
+        secret_key: Option<Bound<'_, PyString>>,
     ) -> PyResult<String> {
-        let account_id = AccountId::new(stripe_user_id).map_err(converter(py))?;
+        let account_id =
+            AccountId::new(text(&stripe_user_id, "stripe_user_id")?).map_err(converter(py))?;
         let mut options = DeauthorizeOptions::new();
         if let Some(key) = per_call_key(py, secret_key)? {
             options = options.secret_key(key);
@@ -217,8 +225,6 @@ impl Client {
     }
 
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
-        use pyo3::types::PyString;
-
         let connect_base = PyString::new(py, self.connect_base()).repr()?;
         let client_id = match self.client_id() {
             Some(client_id) => PyString::new(py, client_id).repr()?.to_string(),

@@ -104,7 +104,7 @@ fn add_family_attributes(
 }
 
 /// Raises `ConfigurationError` for a Python argument that has no core type to check it, such as
-/// a timeout that is not a finite, non-negative number of seconds.
+/// a timeout that is not a positive number of seconds or a `str` that UTF-8 cannot encode.
 pub(crate) fn invalid_argument(py: Python<'_>, parameter: &'static str, message: String) -> PyErr {
     to_py_err(py, Error::InvalidInput { parameter, message })
 }

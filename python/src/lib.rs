@@ -5,6 +5,7 @@
 //! translates. The public package is `stripe_connect_oauth`, whose `_native.pyi` stub carries the
 //! documentation that Python users read.
 
+mod arguments;
 mod authorize;
 mod callback;
 mod client;

@@ -3,6 +3,11 @@
 //! The bridge is registered with `log` when the module is imported, but the pyo3-log logger
 //! behind it, which imports Python's `logging` (about 10 ms for a bare CPython 3.11 on a 2-core VM), is created
 //! only when the first record that can pass arrives.
+//!
+//! An exception raised by a Python filter or handler never reaches the caller of the function
+//! that logged: the bridge reports it through `sys.unraisablehook` and the call goes on. The
+//! record may be logged in the middle of a request, after an authorization code was spent, so
+//! raising then would lose the result.
 
 use std::sync::OnceLock;
 
@@ -76,12 +81,45 @@ impl Log for Bridge {
         if !passes(record.metadata()) {
             return;
         }
-        if let Some(logger) = logger() {
-            logger.log(record);
+        let Some(logger) = logger() else {
+            return;
+        };
+        // A record below a cached Python level is dropped here, without attaching.
+        if !logger.enabled(record.metadata()) {
+            return;
         }
+        Python::try_attach(|py| log_reporting_failure(py, logger, record));
     }
 
     fn flush(&self) {}
+}
+
+/// Passes a record to pyo3-log and reports any exception that Python's `logging` raised.
+///
+/// pyo3-log restores such an exception as the thread's pending exception. Left there, it makes
+/// the Python function that is running fail with `SystemError` ("returned a result with an
+/// exception set"), or it would be raised by some later, unrelated call. An exception that was
+/// already pending before the record stays pending.
+fn log_reporting_failure(py: Python<'_>, logger: &Logger, record: &Record<'_>) {
+    let earlier = PyErr::take(py);
+    logger.log(record);
+    if let Some(failure) = PyErr::take(py) {
+        let python_logger = python_logger(py, record.target());
+        failure.write_unraisable(py, python_logger.as_ref());
+    }
+    if let Some(earlier) = earlier {
+        earlier.restore(py);
+    }
+}
+
+/// Returns the Python logger that pyo3-log uses for a target, to name it in the report.
+fn python_logger<'py>(py: Python<'py>, target: &str) -> Option<Bound<'py, PyAny>> {
+    let name = target.replace("::", ".");
+    let found = py
+        .import("logging")
+        .and_then(|logging| logging.call_method1("getLogger", (name,)));
+    // On failure the report names no logger, and dropping the error keeps nothing pending.
+    found.ok()
 }
 
 static BRIDGE: Bridge = Bridge;

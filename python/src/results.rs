@@ -1,10 +1,15 @@
 //! Immutable result objects: the parsed callback and the token response.
 //!
 //! Their `repr` shows `'***'` in place of an authorization code, access token or refresh token;
-//! the attributes themselves hold the real values.
+//! the attributes themselves hold the real values. Both compare equal field by field and pickle
+//! through their constructor. They hash like the tuple of their fields, so the hash of a secret
+//! is salted per process like any Python `str` hash. PyO3's `hash` option would instead use
+//! Rust's `DefaultHasher::new()`, whose keys are fixed.
 
 use pyo3::prelude::*;
 use pyo3::types::{PyString, PyTuple};
+
+use crate::arguments::{optional_text, text, text_list};
 
 const REDACTED: &str = "'***'";
 
@@ -26,7 +31,8 @@ fn bool_text(value: bool) -> &'static str {
 }
 
 /// A successful callback: the single-use authorization code and the granted scope.
-#[pyclass(frozen, module = "stripe_connect_oauth._native")]
+#[pyclass(frozen, eq, module = "stripe_connect_oauth._native")]
+#[derive(PartialEq)]
 pub(crate) struct Callback {
     #[pyo3(get)]
     code: String,
@@ -46,11 +52,32 @@ impl From<stripe_connect_oauth::Callback> for Callback {
 
 #[pymethods]
 impl Callback {
+    /// Creates a callback from its fields, for pickling and for tests of code that uses
+    /// `parse_callback`, which returns the real ones.
+    #[new]
+    #[pyo3(signature = (code, scope = None))]
+    fn new(code: Bound<'_, PyString>, scope: Option<Bound<'_, PyString>>) -> PyResult<Self> {
+        Ok(Self {
+            code: text(&code, "code")?,
+            scope: optional_text(scope, "scope")?,
+        })
+    }
+
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         Ok(format!(
             "Callback(code={REDACTED}, scope={})",
             repr_text(py, self.scope.as_deref())?
         ))
+    }
+
+    fn __hash__(slf: &Bound<'_, Self>) -> PyResult<isize> {
+        Self::__getnewargs__(slf)?.hash()
+    }
+
+    /// Returns the constructor's arguments, which `pickle` and `copy` use.
+    fn __getnewargs__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        let callback = slf.get();
+        (&callback.code, &callback.scope).into_pyobject(slf.py())
     }
 }
 
@@ -107,25 +134,28 @@ impl TokenResponse {
     ))]
     #[allow(clippy::too_many_arguments)]
     fn new(
-        stripe_user_id: String,
+        stripe_user_id: Bound<'_, PyString>,
         livemode: bool,
-        scope: Option<String>,
-        token_type: Option<String>,
-        access_token: Option<String>,
-        refresh_token: Option<String>,
-        stripe_publishable_key: Option<String>,
-        capabilities: Vec<String>,
-    ) -> Self {
-        Self {
-            stripe_user_id,
+        scope: Option<Bound<'_, PyString>>,
+        token_type: Option<Bound<'_, PyString>>,
+        access_token: Option<Bound<'_, PyString>>,
+        refresh_token: Option<Bound<'_, PyString>>,
+        stripe_publishable_key: Option<Bound<'_, PyString>>,
+        capabilities: Vec<Bound<'_, PyString>>,
+    ) -> PyResult<Self> {
+        Ok(Self {
+            stripe_user_id: text(&stripe_user_id, "stripe_user_id")?,
             livemode,
-            scope,
-            token_type,
-            access_token,
-            refresh_token,
-            stripe_publishable_key,
-            capabilities,
-        }
+            scope: optional_text(scope, "scope")?,
+            token_type: optional_text(token_type, "token_type")?,
+            access_token: optional_text(access_token, "access_token")?,
+            refresh_token: optional_text(refresh_token, "refresh_token")?,
+            stripe_publishable_key: optional_text(
+                stripe_publishable_key,
+                "stripe_publishable_key",
+            )?,
+            capabilities: text_list(Some(capabilities), "capabilities")?,
+        })
     }
 
     /// The capabilities Stripe confirmed, as a tuple so that the result stays immutable.
@@ -150,12 +180,15 @@ impl TokenResponse {
         ))
     }
 
-    fn __reduce__<'py>(
-        slf: &Bound<'py, Self>,
-    ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyTuple>)> {
+    fn __hash__(slf: &Bound<'_, Self>) -> PyResult<isize> {
+        Self::__getnewargs__(slf)?.hash()
+    }
+
+    /// Returns the constructor's arguments, which `pickle` and `copy` use.
+    fn __getnewargs__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
         let py = slf.py();
         let token = slf.get();
-        let arguments = (
+        (
             &token.stripe_user_id,
             token.livemode,
             &token.scope,
@@ -165,7 +198,6 @@ impl TokenResponse {
             &token.stripe_publishable_key,
             token.capabilities(py)?,
         )
-            .into_pyobject(py)?;
-        Ok((slf.get_type().into_any(), arguments))
+            .into_pyobject(py)
     }
 }

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import tempfile
 import threading
@@ -110,6 +111,14 @@ class FakeStripe:
 
     def reset(self) -> None:
         self.control("POST", "reset")
+
+
+def closed_loopback_port() -> int:
+    """Return a loopback port that nothing listens on, so a connection is refused."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
 
 
 def fake_binary() -> Path:

@@ -3,23 +3,14 @@
 from __future__ import annotations
 
 import pickle
-import socket
 from typing import Any
 
 import pytest
 
 import stripe_connect_oauth as sco
-from conftest import FakeStripe
+from conftest import FakeStripe, closed_loopback_port
 
 STATE = "S1"
-
-
-def closed_loopback_port() -> int:
-    """Return a loopback port that nothing listens on, so a connection is refused."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
 
 
 def approved_code(fake: FakeStripe) -> str:
@@ -240,6 +231,16 @@ def test_decode_error_for_missing_account(fake: FakeStripe, client: sco.Client) 
 
     assert type(raised.value) is sco.DecodeError
     assert "stripe_user_id" in str(raised.value)
+
+
+def test_decode_error_keeps_http_status(fake: FakeStripe, client: sco.Client) -> None:
+    fake.queue_fault("/oauth/token", {"kind": "response", "status": 200, "body": "{}"})
+
+    with pytest.raises(sco.DecodeError) as raised:
+        client.exchange_code("ac_PLACEHOLDER")
+
+    assert raised.value.http_status == 200
+    assert raised.value.may_have_been_processed is True
 
 
 def raise_each_family(fake: FakeStripe, client: sco.Client) -> list[sco.StripeConnectOAuthError]:

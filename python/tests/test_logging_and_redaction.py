@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Iterator
 
 import pytest
 
 import stripe_connect_oauth as sco
-from conftest import FakeStripe
+from conftest import FakeStripe, closed_loopback_port
 
 
 @pytest.fixture
@@ -115,3 +116,114 @@ def test_mode_mismatch_message_hides_token(fake: FakeStripe, client: sco.Client)
     assert "rt_SECRET" not in str(raised.value)
     assert "rt_SECRET" not in repr(raised.value)
     assert "rt_SECRET" not in repr(raised.value.token)
+
+
+class RaisingFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        raise ValueError("filter failed")
+
+
+class RaisingHandler(logging.Handler):
+    def emit(self, record: logging.LogRecord) -> None:
+        raise ValueError("handler failed")
+
+
+@pytest.fixture
+def unraisable(monkeypatch: pytest.MonkeyPatch) -> list[sys.UnraisableHookArgs]:
+    """The reports sent to ``sys.unraisablehook`` during the test, in order."""
+    reports: list[sys.UnraisableHookArgs] = []
+    monkeypatch.setattr(sys, "unraisablehook", reports.append)
+    return reports
+
+
+@pytest.fixture(params=["filter", "handler"])
+def failing_logger(request: pytest.FixtureRequest) -> Iterator[logging.Logger]:
+    """The core's Python logger at DEBUG, with a filter or a handler that raises ValueError."""
+    logger = logging.getLogger("stripe_connect_oauth.client")
+    level = logger.level
+    failing_filter = RaisingFilter()
+    failing_handler = RaisingHandler()
+    if request.param == "filter":
+        logger.addFilter(failing_filter)
+    else:
+        logger.addHandler(failing_handler)
+    logger.setLevel(logging.DEBUG)
+    sco.reset_logging_cache()
+    yield logger
+    logger.removeFilter(failing_filter)
+    logger.removeHandler(failing_handler)
+    logger.setLevel(level)
+    sco.reset_logging_cache()
+
+
+def assert_logging_failures(
+    reports: list[sys.UnraisableHookArgs], logger: logging.Logger, count: int
+) -> None:
+    assert len(reports) == count, [str(report.exc_value) for report in reports]
+    for report in reports:
+        assert type(report.exc_value) is ValueError
+        assert str(report.exc_value) in {"filter failed", "handler failed"}
+        assert report.object is logger
+
+
+def test_failing_logging_keeps_exchange_result(
+    fake: FakeStripe,
+    client: sco.Client,
+    failing_logger: logging.Logger,
+    unraisable: list[sys.UnraisableHookArgs],
+) -> None:
+    obtained = fake.obtain_code(express=True)
+
+    token = client.exchange_code(obtained["code"])
+
+    assert token.stripe_user_id == obtained["stripe_user_id"]
+    assert len(fake.recorded("/oauth/token")) == 1
+    assert_logging_failures(unraisable, failing_logger, 1)
+
+
+def test_failing_logging_keeps_oauth_error(
+    fake: FakeStripe,
+    client: sco.Client,
+    failing_logger: logging.Logger,
+    unraisable: list[sys.UnraisableHookArgs],
+) -> None:
+    with pytest.raises(sco.OAuthError) as raised:
+        client.exchange_code("ac_NeverIssued")
+
+    assert raised.value.error == "invalid_grant"
+    assert_logging_failures(unraisable, failing_logger, 1)
+
+
+def test_failing_logging_during_retries(
+    failing_logger: logging.Logger, unraisable: list[sys.UnraisableHookArgs]
+) -> None:
+    client = sco.Client(
+        "sk_test_PLACEHOLDER",
+        connect_base=f"http://127.0.0.1:{closed_loopback_port()}",
+        retries=2,
+        retry_backoff=0.01,
+    )
+
+    with pytest.raises(sco.TransportError) as raised:
+        client.exchange_code("ac_PLACEHOLDER")
+
+    assert raised.value.may_have_been_processed is False
+    # Two "retry" records and one "failed" record, and logging each of them raises.
+    assert_logging_failures(unraisable, failing_logger, 3)
+
+
+def test_failing_logging_keeps_refresh_and_deauthorize(
+    fake: FakeStripe,
+    client: sco.Client,
+    failing_logger: logging.Logger,
+    unraisable: list[sys.UnraisableHookArgs],
+) -> None:
+    _code, token = standard_token(fake, client)
+    assert token.refresh_token is not None
+
+    refreshed = client.refresh(token.refresh_token)
+    disconnected = client.deauthorize(token.stripe_user_id)
+
+    assert refreshed.stripe_user_id == token.stripe_user_id
+    assert disconnected == token.stripe_user_id
+    assert_logging_failures(unraisable, failing_logger, 3)

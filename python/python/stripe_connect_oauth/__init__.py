@@ -6,7 +6,9 @@ account, refresh, and deauthorize. The work is done by a Rust core, and every ne
 releases the GIL.
 
 Rust log records arrive in :mod:`logging` under the ``stripe_connect_oauth`` logger: one
-``DEBUG`` line per request with method, path, status and duration, never a secret.
+``DEBUG`` line per request with method, path, status and duration, never a secret. An exception
+raised by a logging filter or handler is reported through :func:`sys.unraisablehook`, and the
+call that logged still returns its result.
 """
 
 from ._errors import (

@@ -22,8 +22,13 @@ __version__: str
 class Callback:
     """A successful callback: the single-use authorization code and the granted scope.
 
-    ``repr`` shows ``code='***'``.
+    Instances are immutable, compare equal field by field, are hashable, and pickle. ``repr``
+    shows ``code='***'``; the attribute contains the real value.
     """
+
+    def __new__(cls, code: str, scope: str | None = None) -> Self:
+        """Create a callback from its fields, for pickling and for tests of code that uses
+        :func:`parse_callback`, which returns the real ones. The fields are not checked."""
 
     @property
     def code(self) -> str:
@@ -38,8 +43,9 @@ class Callback:
 class TokenResponse:
     """A successful token response: the connected account and what Stripe granted.
 
-    Instances are immutable and compare equal field by field. ``repr`` shows
-    ``access_token='***'`` and ``refresh_token='***'``; the attributes hold the real values.
+    Instances are immutable, compare equal field by field, are hashable, and pickle. ``repr``
+    shows ``access_token='***'`` and ``refresh_token='***'``; the attributes hold the real
+    values.
     """
 
     def __new__(
@@ -112,18 +118,20 @@ class Client:
             unless its host is loopback (``127.0.0.1``, ``::1``, ``localhost``).
         credential_scheme: ``"basic"`` (the default, as Stripe's docs show) or ``"bearer"``.
         timeout: Seconds allowed for a whole request, from connecting to the end of the
-            response. ``None`` keeps the default of 30.
-        connect_timeout: Seconds allowed to open a connection, TLS handshake included.
-            ``None`` keeps the default of 10.
-        retries: How many times a request that provably was not sent is retried. ``None``
-            keeps the default of 2.
-        retry_backoff: Seconds before the first retry, doubled for each later one. ``None``
-            keeps the default of 0.1.
+            response, greater than 0 (at least 1e-9). ``None`` keeps the default of 30.
+        connect_timeout: Seconds allowed to open a connection, TLS handshake included,
+            greater than 0 (at least 1e-9). ``None`` keeps the default of 10. There is no
+            value for "no limit".
+        retries: How many times a request that provably was not sent is retried, from 0 to
+            ``2**32 - 1``. ``None`` keeps the default of 2.
+        retry_backoff: Seconds before the first retry, doubled for each later one, 0 or more.
+            ``None`` keeps the default of 0.1.
 
     Raises:
         ConfigurationError: A value is invalid, such as a publishable key (``pk_…``) as the
-            secret key or an ``http`` connect base on a public host. The message never
-            contains the key.
+            secret key, an ``http`` connect base on a public host, a number out of range, or
+            a ``str`` that contains a lone surrogate (U+D800..U+DFFF). The message names the
+            parameter and never contains the key.
     """
 
     def __new__(
@@ -197,7 +205,8 @@ class Client:
         Raises:
             ConfigurationError: No client id is configured, an unknown ``stripe_user`` field
                 is given (named in the message), ``scope`` is set for Express or
-                ``suggested_capabilities`` for Standard, or a value is invalid.
+                ``suggested_capabilities`` for Standard, or a value is invalid, such as an
+                ``int`` outside ``-2**63`` to ``2**63 - 1`` in ``stripe_user``.
             TypeError: ``stripe_user`` or ``extra`` has the wrong shape.
         """
 
@@ -326,4 +335,8 @@ def reset_logging_cache() -> None:
     below the logger's level is dropped without attaching to the interpreter, so a request
     does not wait for the GIL to find out that ``DEBUG`` is off. Call this after changing
     logger levels or handlers at run time.
+
+    An exception raised by a filter or handler while a record of this package is logged goes to
+    :func:`sys.unraisablehook`, with the logger as its ``object``; the call that logged still
+    returns its result or raises its own error.
     """
