@@ -175,7 +175,8 @@ impl AuthorizationCode {
     /// # Errors
     ///
     /// [`Error::InvalidInput`] when the code is empty, contains whitespace or control
-    /// characters, or starts like another Stripe id (`ca_`, `sk_`, `rk_`, `pk_`, `acct_`).
+    /// characters, or starts like another Stripe id (`ca_`, `sk_`, `rk_`, `pk_`, `acct_`) or a
+    /// refresh token (`rt_`).
     pub fn new(code: impl Into<String>) -> Result<Self, Error> {
         let code = Self(code.into());
         code.check()?;
@@ -183,7 +184,15 @@ impl AuthorizationCode {
     }
 
     pub(crate) fn check(&self) -> Result<(), Error> {
-        check_grant_value("authorization code", &self.0)
+        check_grant_value("authorization code", &self.0)?;
+        if self.0.starts_with("rt_") {
+            return Err(Error::invalid_input(
+                "authorization code",
+                "the authorization code looks like a refresh token (rt_…): \
+                 pass it to refresh instead",
+            ));
+        }
+        Ok(())
     }
 }
 
