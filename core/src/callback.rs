@@ -112,8 +112,8 @@ fn parameter_names(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// Whether the fragment carries `code`, `state` or `error` that the query lacks: a redirect
-/// that put its parameters in the fragment.
+/// Returns whether the fragment carries `code`, `state` or `error` that the query lacks, as a
+/// redirect that put its parameters in the fragment does.
 fn has_fragment_only_parameters(query: &str, fragment: &str) -> bool {
     let in_query = parameter_names(query);
     parameter_names(fragment).iter().any(|name| {

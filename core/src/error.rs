@@ -465,7 +465,7 @@ impl Error {
     /// Returns whether the server may have processed the request.
     ///
     /// `false` for errors raised before any I/O and for failures that provably happened before
-    /// the request was sent; `true` for every answer from the server and for failures after a
+    /// the request was sent; `true` for every response from the server and for failures after a
     /// byte of the request may have been written.
     pub fn may_have_been_processed(&self) -> bool {
         match self {

@@ -13,7 +13,7 @@ fn is_token_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '_'
 }
 
-/// Whether `before` ends with a percent-escape such as `%3D`, which separates words in encoded
+/// Returns whether `before` ends with a percent-escape such as `%3D`, which separates words in encoded
 /// text like `code%3Dac_123`.
 fn ends_with_percent_escape(before: &str) -> bool {
     let bytes = before.as_bytes();

@@ -88,8 +88,8 @@ pub(crate) fn unexpected(
     }))
 }
 
-/// Keeps a JSON `null` as `Some(Value::Null)`, so a present but null field is told apart from
-/// an absent one.
+/// Keeps a JSON `null` as `Some(Value::Null)`, so a present but null field differs from an
+/// absent one.
 fn present<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<Value>, D::Error> {
     Value::deserialize(deserializer).map(Some)
 }
