@@ -89,7 +89,7 @@ fn run_floor_exchanges(agent: &ureq::Agent, requests: &[HttpRequest]) {
     for request in requests {
         let mut builder = agent.post(request.url());
         for (name, value) in request.headers() {
-            builder = builder.header(*name, value);
+            builder = builder.header(*name, value.as_ref());
         }
         let mut response = builder.send(request.body()).unwrap();
         assert_eq!(response.status(), 200);

@@ -3,7 +3,7 @@
 use std::thread;
 use std::time::{Duration, Instant};
 
-use log::debug;
+use log::{Level, debug, log_enabled};
 use ureq::Agent;
 use ureq::tls::{TlsConfig, TlsProvider};
 use ureq::unversioned::transport::DefaultConnector;
@@ -12,7 +12,7 @@ use crate::authorize::AuthorizeParams;
 use crate::config::{ConnectBase, ConnectConfig, CredentialScheme};
 use crate::error::Error;
 use crate::request::{DeauthorizeOptions, ExchangeOptions, HttpRequest, RefreshOptions};
-use crate::response::{HttpResponse, MAX_RESPONSE_BODY, TokenResponse, unexpected};
+use crate::response::{MAX_RESPONSE_BODY, TokenResponse, unexpected};
 use crate::secret::{AccountId, AuthorizationCode, ClientId, RefreshToken, SecretKey};
 use crate::transport::{LiteralFirstResolver, ReceivedResponse, classify_ureq_error};
 
@@ -110,7 +110,7 @@ impl ClientBuilder {
         let agent = Agent::with_parts(
             config,
             DefaultConnector::new(),
-            LiteralFirstResolver::default(),
+            LiteralFirstResolver::for_base(self.config.connect_base.as_str()),
         );
         Client {
             config: self.config,
@@ -244,9 +244,10 @@ impl Client {
     fn send(&self, request: &HttpRequest) -> Result<ReceivedResponse, Error> {
         let mut attempt = 0;
         loop {
-            let started = Instant::now();
+            // The clock is read only when the debug line that reports it is enabled.
+            let started = log_enabled!(Level::Debug).then(Instant::now);
             let outcome = self.send_once(request);
-            let elapsed_ms = started.elapsed().as_millis();
+            let elapsed_ms = started.map_or(0, |started| started.elapsed().as_millis());
 
             let error = match outcome {
                 Ok(response) => {
@@ -285,22 +286,11 @@ impl Client {
     fn send_once(&self, request: &HttpRequest) -> Result<ReceivedResponse, Error> {
         let mut builder = self.agent.post(request.url());
         for (name, value) in request.headers() {
-            builder = builder.header(*name, value);
+            builder = builder.header(*name, value.as_ref());
         }
         let mut response = builder
             .send(request.body())
             .map_err(|error| classify_ureq_error(&error))?;
-
-        let status = response.status().as_u16();
-        let header = |name: &str| {
-            response
-                .headers()
-                .get(name)
-                .and_then(|value| value.to_str().ok())
-                .map(str::to_owned)
-        };
-        let content_type = header("content-type");
-        let retry_after = header("retry-after");
 
         // A limit one byte above the maximum separates an oversized body from one exactly at it.
         let body = response
@@ -308,26 +298,21 @@ impl Client {
             .with_config()
             .limit(MAX_RESPONSE_BODY as u64 + 1)
             .read_to_vec();
-        let body = match body {
-            Ok(body) => body,
-            Err(ureq::Error::BodyExceedsLimit(_)) => {
-                let mut head = HttpResponse::new(status, b"");
-                if let Some(content_type) = &content_type {
-                    head = head.content_type(content_type);
-                }
-                return Err(unexpected(
-                    &head,
-                    format!("the body is larger than {MAX_RESPONSE_BODY} bytes"),
-                    None,
-                ));
-            }
-            Err(error) => return Err(classify_ureq_error(&error)),
+        let (parts, _) = response.into_parts();
+        let received = ReceivedResponse {
+            status: parts.status.as_u16(),
+            headers: parts.headers,
+            body: Vec::new(),
         };
-        Ok(ReceivedResponse {
-            status,
-            content_type,
-            retry_after,
-            body,
-        })
+
+        match body {
+            Ok(body) => Ok(ReceivedResponse { body, ..received }),
+            Err(ureq::Error::BodyExceedsLimit(_)) => Err(unexpected(
+                &received.as_http_response(),
+                format!("the body is larger than {MAX_RESPONSE_BODY} bytes"),
+                None,
+            )),
+            Err(error) => Err(classify_ureq_error(&error)),
+        }
     }
 }

@@ -16,6 +16,10 @@ const VALUE: &AsciiSet = &NON_ALPHANUMERIC
 /// `stripe_user[email]` and `suggested_capabilities[]`.
 const KEY: &AsciiSet = &VALUE.remove(b'[').remove(b']');
 
+fn is_unreserved(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~')
+}
+
 /// A `key=value&key=value` string in insertion order.
 #[derive(Default)]
 pub(crate) struct PairWriter {
@@ -37,9 +41,22 @@ impl PairWriter {
         if !self.out.is_empty() && !self.out.ends_with('?') {
             self.out.push('&');
         }
-        self.out.extend(utf8_percent_encode(key, KEY));
+        // Most keys and values (codes, ids, capability names) need no escape, and copying them
+        // whole is several times cheaper than the escaping iterator.
+        if key
+            .bytes()
+            .all(|byte| is_unreserved(byte) || byte == b'[' || byte == b']')
+        {
+            self.out.push_str(key);
+        } else {
+            self.out.extend(utf8_percent_encode(key, KEY));
+        }
         self.out.push('=');
-        self.out.extend(utf8_percent_encode(value, VALUE));
+        if value.bytes().all(is_unreserved) {
+            self.out.push_str(value);
+        } else {
+            self.out.extend(utf8_percent_encode(value, VALUE));
+        }
     }
 
     pub(crate) fn finish(self) -> String {

@@ -1,5 +1,6 @@
 //! Encoding of token and deauthorize requests, for any HTTP client.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use base64::Engine as _;
@@ -28,20 +29,20 @@ pub const USER_AGENT: &str = concat!("stripe-connect-oauth/", env!("CARGO_PKG_VE
 #[derive(Clone, PartialEq, Eq)]
 pub struct HttpRequest {
     url: String,
-    headers: Vec<(&'static str, String)>,
+    headers: Vec<(&'static str, Cow<'static, str>)>,
     body: String,
 }
 
 impl HttpRequest {
     fn post_form(url: String, credential: String, body: String) -> Self {
         let headers = vec![
-            ("Authorization", credential),
+            ("Authorization", Cow::Owned(credential)),
             (
                 "Content-Type",
-                "application/x-www-form-urlencoded".to_owned(),
+                Cow::Borrowed("application/x-www-form-urlencoded"),
             ),
-            ("Accept", "application/json".to_owned()),
-            ("User-Agent", USER_AGENT.to_owned()),
+            ("Accept", Cow::Borrowed("application/json")),
+            ("User-Agent", Cow::Borrowed(USER_AGENT)),
         ];
         Self { url, headers, body }
     }
@@ -57,7 +58,7 @@ impl HttpRequest {
     }
 
     /// Returns the headers in sending order. The `Authorization` value is secret.
-    pub fn headers(&self) -> &[(&'static str, String)] {
+    pub fn headers(&self) -> &[(&'static str, Cow<'static, str>)] {
         &self.headers
     }
 
@@ -66,7 +67,7 @@ impl HttpRequest {
         self.headers
             .iter()
             .find(|(header, _)| header.eq_ignore_ascii_case(name))
-            .map(|(_, value)| value.as_str())
+            .map(|(_, value)| value.as_ref())
     }
 
     /// Returns the `application/x-www-form-urlencoded` body. It may contain an authorization

@@ -239,7 +239,7 @@ pub(crate) fn required_account_id(fields: &mut Fields) -> Result<AccountId, Erro
             "`stripe_user_id` is not a connected account id (acct_…)",
         ));
     }
-    AccountId::new(text)
+    Ok(AccountId::from_checked(text))
 }
 
 fn required_livemode(value: Option<Value>) -> Result<bool, Error> {

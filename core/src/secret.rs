@@ -292,6 +292,11 @@ impl AccountId {
         Ok(Self(account_id))
     }
 
+    /// Wraps a value that [`AccountId::is_valid`] accepted.
+    pub(crate) fn from_checked(account_id: String) -> Self {
+        Self(account_id)
+    }
+
     pub(crate) fn is_valid(value: &str) -> bool {
         value
             .strip_prefix("acct_")

@@ -4,7 +4,7 @@ use std::io;
 use std::net::{IpAddr, SocketAddr};
 
 use ureq::Timeout;
-use ureq::http::Uri;
+use ureq::http::{HeaderMap, Uri};
 use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
 use ureq::unversioned::transport::NextTimeout;
 
@@ -15,18 +15,21 @@ use crate::response::HttpResponse;
 #[derive(Debug)]
 pub(crate) struct ReceivedResponse {
     pub(crate) status: u16,
-    pub(crate) content_type: Option<String>,
-    pub(crate) retry_after: Option<String>,
+    pub(crate) headers: HeaderMap,
     pub(crate) body: Vec<u8>,
 }
 
 impl ReceivedResponse {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|value| value.to_str().ok())
+    }
+
     pub(crate) fn as_http_response(&self) -> HttpResponse<'_> {
         let mut response = HttpResponse::new(self.status, &self.body);
-        if let Some(content_type) = &self.content_type {
+        if let Some(content_type) = self.header("content-type") {
             response = response.content_type(content_type);
         }
-        if let Some(retry_after) = &self.retry_after {
+        if let Some(retry_after) = self.header("retry-after") {
             response = response.retry_after(retry_after);
         }
         response
@@ -89,7 +92,40 @@ pub(crate) fn classify_ureq_error(error: &ureq::Error) -> Error {
 // NOTE: the resolver API is in ureq's `unversioned` module, which may change in a minor release.
 #[derive(Debug, Default)]
 pub(crate) struct LiteralFirstResolver {
+    /// The connect base's authority and address, when its host is an IP literal, parsed once
+    /// because every request goes to it.
+    base: Option<(String, SocketAddr)>,
     names: DefaultResolver,
+}
+
+/// Returns the address of a URI whose host is an IP literal.
+fn literal_address(uri: &Uri) -> Option<SocketAddr> {
+    let host = uri.host()?;
+    let ip = host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .parse::<IpAddr>()
+        .ok()?;
+    let port = uri.port_u16().or(match uri.scheme_str() {
+        Some("https") => Some(443),
+        Some("http") => Some(80),
+        _ => None,
+    })?;
+    Some(SocketAddr::new(ip, port))
+}
+
+impl LiteralFirstResolver {
+    pub(crate) fn for_base(base: &str) -> Self {
+        let uri = base.parse::<Uri>().ok();
+        let base = uri.and_then(|uri| {
+            let authority = uri.authority()?.as_str().to_owned();
+            Some((authority, literal_address(&uri)?))
+        });
+        Self {
+            base,
+            names: DefaultResolver::default(),
+        }
+    }
 }
 
 impl Resolver for LiteralFirstResolver {
@@ -99,18 +135,14 @@ impl Resolver for LiteralFirstResolver {
         config: &ureq::config::Config,
         timeout: NextTimeout,
     ) -> Result<ResolvedSocketAddrs, ureq::Error> {
-        let literal = uri.host().and_then(|host| {
-            let host = host.trim_start_matches('[').trim_end_matches(']');
-            host.parse::<IpAddr>().ok()
-        });
-        let port = uri.port_u16().or_else(|| match uri.scheme_str() {
-            Some("https") => Some(443),
-            Some("http") => Some(80),
-            _ => None,
-        });
-        if let (Some(ip), Some(port)) = (literal, port) {
+        let authority = uri.authority().map(|authority| authority.as_str());
+        let address = match &self.base {
+            Some((base, address)) if authority == Some(base.as_str()) => Some(*address),
+            _ => literal_address(uri),
+        };
+        if let Some(address) = address {
             let mut addresses = self.empty();
-            addresses.push(SocketAddr::new(ip, port));
+            addresses.push(address);
             return Ok(addresses);
         }
         match self.names.resolve(uri, config, timeout) {
