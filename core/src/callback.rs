@@ -88,19 +88,36 @@ impl OAuthParameters {
     }
 }
 
+/// Returns whether the input starts like a URL: a scheme followed by `://`, or a path.
+fn starts_like_url(input: &str) -> bool {
+    if input.starts_with('/') {
+        return true;
+    }
+    let Some((scheme, _)) = input.split_once("://") else {
+        return false;
+    };
+    let mut characters = scheme.chars();
+    characters.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && characters.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+}
+
 /// Splits a callback URL, or just its query, into query and fragment.
 ///
-/// Only the first `?` starts the query, so a later `?` belongs to a value. Input without `?` is
-/// taken as a bare query unless it looks like a URL or a path.
+/// Input that starts with a scheme and `://`, or with `/`, is a URL: its query starts after the
+/// first `?`, so a later `?` belongs to a value. Any other input is the query itself, with or
+/// without a leading `?`, so a query that contains `?` or `://` in a value reads the same as the
+/// URL it came from.
 fn split_callback(input: &str) -> (&str, Option<&str>) {
     let (before_fragment, fragment) = match input.split_once('#') {
         Some((before, fragment)) => (before, Some(fragment)),
         None => (input, None),
     };
-    let query = match before_fragment.split_once('?') {
-        Some((_, query)) => query,
-        None if before_fragment.contains("://") || before_fragment.starts_with('/') => "",
-        None => before_fragment,
+    let query = if starts_like_url(before_fragment) {
+        before_fragment
+            .split_once('?')
+            .map_or("", |(_, query)| query)
+    } else {
+        before_fragment.strip_prefix('?').unwrap_or(before_fragment)
     };
     (query, fragment)
 }
@@ -163,7 +180,8 @@ pub fn parse_callback(callback: &str, expected_state: &State) -> Result<Callback
         return Err(Error::StateMismatch);
     }
 
-    if let Some(error) = lossy_text(parameters.error) {
+    // An empty `error` carries no error code, so it does not override a code.
+    if let Some(error) = non_empty(lossy_text(parameters.error)) {
         let description = non_empty(lossy_text(parameters.error_description));
         return Err(match OAuthErrorCode::from_code(&error) {
             OAuthErrorCode::AccessDenied => Error::AccessDenied { description },
@@ -198,6 +216,11 @@ mod tests {
         assert_eq!(split_callback("code=1&state=2"), ("code=1&state=2", None));
         assert_eq!(split_callback("?code=1"), ("code=1", None));
         assert_eq!(split_callback("https://p/cb"), ("", None));
+        assert_eq!(split_callback("a=b?c&d=1"), ("a=b?c&d=1", None));
+        assert_eq!(
+            split_callback("next=https://p/x&d=1"),
+            ("next=https://p/x&d=1", None)
+        );
         assert_eq!(split_callback("/cb#code=1"), ("", Some("code=1")));
     }
 }

@@ -16,6 +16,11 @@ const VALUE: &AsciiSet = &NON_ALPHANUMERIC
 /// `stripe_user[email]` and `suggested_capabilities[]`.
 const KEY: &AsciiSet = &VALUE.remove(b'[').remove(b']');
 
+/// Percent-encodes a value as form bodies and authorize URLs carry it.
+pub(crate) fn encode_value(value: &str) -> String {
+    utf8_percent_encode(value, VALUE).to_string()
+}
+
 fn is_unreserved(byte: u8) -> bool {
     byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~')
 }

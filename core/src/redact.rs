@@ -2,6 +2,8 @@
 
 use std::borrow::Cow;
 
+use crate::encoding::encode_value;
+
 /// Prefixes of Stripe values that grant access: secret keys, restricted keys, refresh tokens and
 /// authorization codes.
 const SECRET_PREFIXES: [&str; 4] = ["sk_", "rk_", "rt_", "ac_"];
@@ -73,8 +75,11 @@ pub(crate) fn sanitize_server_text(
 ) -> String {
     let mut text = Cow::Borrowed(text);
     if let Some(secret) = sent_secret.filter(|secret| !secret.is_empty()) {
-        if text.contains(secret) {
-            text = Cow::Owned(text.replace(secret, MASK));
+        // A server may quote the value as sent in the form body, percent-encoded.
+        for form in [Cow::Borrowed(secret), Cow::Owned(encode_value(secret))] {
+            if text.contains(&*form) {
+                text = Cow::Owned(text.replace(&*form, MASK));
+            }
         }
     }
     let allowed = |c: char| keep_line_breaks && matches!(c, '\n' | '\r' | '\t');
@@ -127,6 +132,13 @@ mod tests {
     fn server_text_hides_sent_value_and_controls() {
         let shown = sanitize_server_text("no code XYZ123\u{1b}[2J here", Some("XYZ123"), false);
         assert_eq!(shown, "no code ***\u{FFFD}[2J here");
+    }
+
+    #[test]
+    fn server_text_hides_encoded_sent_value() {
+        let shown =
+            sanitize_server_text("body: code=ZZ%2BSEC%2FRET%3D", Some("ZZ+SEC/RET="), false);
+        assert_eq!(shown, "body: code=***");
     }
 
     #[test]

@@ -196,6 +196,15 @@ pub(crate) fn decode_success_object(
         });
     }
 
+    if (300..400).contains(&response.status) {
+        return Err(unexpected(
+            response,
+            "the response is a redirect, which is not followed because it could carry the \
+             secret key to another host",
+            sent_secret,
+        ));
+    }
+
     let mut fields = parse_object(response, sent_secret)?;
     match fields.error.take() {
         Some(Value::String(code)) => {

@@ -59,7 +59,7 @@ impl State {
         if !valid {
             return Err(Error::invalid_input(
                 "state",
-                "the state must use only A-Z, a-z, 0-9, - and _: use State::generate",
+                "the state must use only A-Z, a-z, 0-9, - and _, as a generated state does",
             ));
         }
         Ok(Self(state))

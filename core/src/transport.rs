@@ -37,21 +37,22 @@ impl ReceivedResponse {
 }
 
 /// I/O errors that only opening a connection produces, so no byte of the request was written.
+///
+/// Unreachable host or network errors are left out: Linux also reports them on a connected
+/// socket after an ICMP error, where part of the request may already be on its way.
 fn is_connect_io_error(error: &io::Error) -> bool {
     matches!(
         error.kind(),
         io::ErrorKind::ConnectionRefused
             | io::ErrorKind::AddrNotAvailable
             | io::ErrorKind::AddrInUse
-            | io::ErrorKind::HostUnreachable
-            | io::ErrorKind::NetworkUnreachable
     )
 }
 
 /// Maps a ureq failure to an [`Error`] that records whether the request may have been processed.
 ///
 /// Only failures that provably happen before the first byte is written count as not processed:
-/// name resolution, connection refused or unreachable, and connect timeouts.
+/// name resolution, connection refused, and connect timeouts.
 pub(crate) fn classify_ureq_error(error: &ureq::Error) -> Error {
     let not_sent = |message: String| Error::Transport {
         may_have_been_processed: false,
