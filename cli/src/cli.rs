@@ -38,7 +38,7 @@ pub enum Command {
     ///
     /// Without STRIPE_SECRET_KEY and STRIPE_CLIENT_ID in the environment, the demo starts a
     /// fake Stripe server in-process, so the whole flow runs offline. With both set, it talks
-    /// to connect.stripe.com.
+    /// to connect.stripe.com, or to the server that STRIPE_CONNECT_BASE names.
     #[command(after_help = AFTER_HELP)]
     Demo(DemoArgs),
 

@@ -2,7 +2,7 @@
 
 use std::env;
 
-use stripe_connect_oauth::{ClientId, SecretKey};
+use stripe_connect_oauth::{ClientId, ConnectBase, SecretKey};
 
 use crate::failure::Failure;
 
@@ -11,6 +11,9 @@ pub const SECRET_KEY_VAR: &str = "STRIPE_SECRET_KEY";
 
 /// Environment variable with the platform's client id.
 pub const CLIENT_ID_VAR: &str = "STRIPE_CLIENT_ID";
+
+/// Environment variable with the origin of Stripe's OAuth endpoints.
+pub const CONNECT_BASE_VAR: &str = "STRIPE_CONNECT_BASE";
 
 /// Reads the value of `name`, treating an empty value as unset.
 ///
@@ -66,28 +69,45 @@ pub fn client_id(value: Option<&str>) -> Result<ClientId, Failure> {
 pub enum DemoCredentials {
     /// Neither variable is set: the demo runs the fake Stripe server.
     None,
-    /// Both are set and valid: the demo talks to Stripe.
+    /// Both are set and valid: the demo talks to Stripe, or to the server that
+    /// `STRIPE_CONNECT_BASE` names.
     Stripe {
         /// The platform's secret key.
         secret_key: SecretKey,
         /// The platform's client id.
         client_id: ClientId,
+        /// `STRIPE_CONNECT_BASE`, or `https://connect.stripe.com` when it is unset or empty.
+        connect_base: ConnectBase,
     },
 }
 
-/// Reads both variables for the demo, which needs both or neither.
+/// Reads the demo's variables: both credentials or neither, and `STRIPE_CONNECT_BASE` only
+/// with both.
 ///
 /// # Errors
 ///
-/// A usage failure when only one is set, or one is invalid.
+/// A usage failure when only one credential is set, when `STRIPE_CONNECT_BASE` is set without
+/// them, or when a value is invalid.
 pub fn demo_credentials() -> Result<DemoCredentials, Failure> {
     let has_key = read_var(SECRET_KEY_VAR)?.is_some();
     let client_id_value = read_var(CLIENT_ID_VAR)?;
+    let connect_base_value = read_var(CONNECT_BASE_VAR)?;
     match (has_key, client_id_value) {
+        (false, None) if connect_base_value.is_some() => Err(Failure::usage(format!(
+            "{CONNECT_BASE_VAR} is set but {SECRET_KEY_VAR} and {CLIENT_ID_VAR} are not: set \
+             all three to use that server, or unset {CONNECT_BASE_VAR} to run the demo against \
+             the in-process fake Stripe server"
+        ))),
         (false, None) => Ok(DemoCredentials::None),
         (true, Some(value)) => Ok(DemoCredentials::Stripe {
             secret_key: secret_key()?,
             client_id: client_id(Some(&value))?,
+            connect_base: match connect_base_value {
+                Some(base) => ConnectBase::new(&base).map_err(|error| {
+                    Failure::usage(format!("{CONNECT_BASE_VAR} is invalid: {error}"))
+                })?,
+                None => ConnectBase::default(),
+            },
         }),
         (true, None) => Err(Failure::usage(format!(
             "{SECRET_KEY_VAR} is set but {CLIENT_ID_VAR} is not: set both to use Stripe, \

@@ -5,6 +5,7 @@
 mod common;
 
 use common::{ChildGuard, get, post, post_json, spawn_and_read_line};
+use fake_stripe::{Decision, FakeStripe};
 use serde_json::{Value, json};
 
 /// A running demo and the addresses it announced.
@@ -647,6 +648,157 @@ fn demo_with_one_credential_is_usage_error() {
         "stderr: {}",
         result.stderr
     );
+}
+
+/// Polls the demo's stderr for up to 5 s until it contains `needle`, and returns what it read.
+fn wait_for_log(child: &ChildGuard, needle: &str) -> String {
+    let mut log = String::new();
+    for _ in 0..50 {
+        log.push_str(&child.stderr_so_far());
+        if log.contains(needle) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    log
+}
+
+#[test]
+fn demo_uses_connect_base_from_environment() {
+    let fake = FakeStripe::start().expect("the fake Stripe server should start");
+    let platform = fake.platform();
+    let base_url = fake.base_url();
+    let (child, line) = spawn_and_read_line(
+        &["demo", "--port", "0", "--announce-json"],
+        &[
+            ("STRIPE_SECRET_KEY", platform.test_secret_key.as_str()),
+            ("STRIPE_CLIENT_ID", platform.client_id.as_str()),
+            ("STRIPE_CONNECT_BASE", base_url.as_str()),
+        ],
+    );
+    let announcement: Value = serde_json::from_str(&line).unwrap_or_else(|error| {
+        panic!(
+            "the demo did not announce itself ({error}); stderr: {}",
+            child.stderr_so_far()
+        )
+    });
+    assert_eq!(announcement["fake_stripe"], false);
+    assert_eq!(announcement["connect_base"], base_url.as_str());
+    let demo_url = announcement["demo_url"].as_str().unwrap_or_default();
+    let redirect_uri = announcement["redirect_uri"].as_str().unwrap_or_default();
+    fake.add_redirect_uri(redirect_uri)
+        .expect("the demo's redirect URI should register");
+
+    let connected = get(&format!("{demo_url}connect/express"), &[]);
+
+    assert_eq!(connected.status, 302);
+    let authorize_url = connected.header("location").unwrap_or_default();
+    assert!(
+        authorize_url.starts_with(&format!("{base_url}/express/oauth/authorize?")),
+        "authorize URL: {authorize_url}"
+    );
+
+    let cookie = connected.set_cookies()[0]
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    let obtained = fake
+        .obtain_code_from_url(authorize_url, Decision::Approve, false)
+        .expect("the fake should approve the authorization");
+    let reply = get(&obtained.location, &[("Cookie", &cookie)]);
+
+    assert_eq!(reply.status, 200, "body: {}", reply.body);
+    assert_eq!(
+        account_id_in(&reply.body),
+        obtained.stripe_user_id.as_deref()
+    );
+    assert_eq!(fake.requests_to("/oauth/token").len(), 1);
+    let log = wait_for_log(&child, "demo site listening on");
+    assert!(
+        log.contains(&format!("using {base_url} (from STRIPE_CONNECT_BASE)")),
+        "log: {log}"
+    );
+    assert!(
+        !log.contains(&platform.test_secret_key),
+        "the log holds the secret key"
+    );
+}
+
+#[test]
+fn demo_text_banner_names_connect_base() {
+    let fake = FakeStripe::start().expect("the fake Stripe server should start");
+    let platform = fake.platform();
+    let base_url = fake.base_url();
+    let mut command = common::command(&["demo", "--port", "0"]);
+    command
+        .envs([
+            ("STRIPE_SECRET_KEY", platform.test_secret_key.as_str()),
+            ("STRIPE_CLIENT_ID", platform.client_id.as_str()),
+            ("STRIPE_CONNECT_BASE", base_url.as_str()),
+        ])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null());
+    let mut child = command.spawn().expect("the binary should start");
+    let stdout = child.stdout.take().expect("stdout is piped");
+    // Kills the demo when the test ends, even on a failed assert. Its stderr is not read.
+    let _guard = ChildGuard {
+        child,
+        stderr_lines: std::sync::mpsc::channel().1,
+    };
+    let mut lines = std::io::BufRead::lines(std::io::BufReader::new(stdout));
+
+    let first = lines.next().and_then(Result::ok).unwrap_or_default();
+    let second = lines.next().and_then(Result::ok).unwrap_or_default();
+
+    assert!(
+        first.starts_with("Demo platform site: http://127.0.0.1:"),
+        "first line: {first}"
+    );
+    assert!(
+        second.starts_with(&format!(
+            "Stripe: {base_url} (test mode), from STRIPE_CONNECT_BASE"
+        )),
+        "second line: {second}"
+    );
+}
+
+#[test]
+fn demo_with_connect_base_only_is_usage_error() {
+    let result = common::run(
+        &["demo", "--port", "0"],
+        &[("STRIPE_CONNECT_BASE", "http://127.0.0.1:12121")],
+    );
+
+    assert_eq!(result.code, Some(2));
+    assert!(
+        result.stderr.contains(
+            "STRIPE_CONNECT_BASE is set but STRIPE_SECRET_KEY and STRIPE_CLIENT_ID are not"
+        ),
+        "stderr: {}",
+        result.stderr
+    );
+}
+
+#[test]
+fn demo_with_invalid_connect_base_is_usage_error() {
+    let result = common::run(
+        &["demo", "--port", "0"],
+        &[
+            ("STRIPE_SECRET_KEY", "sk_test_FakeStripePlatformA"),
+            ("STRIPE_CLIENT_ID", "ca_FakeStripePlatformA"),
+            ("STRIPE_CONNECT_BASE", "ftp://127.0.0.1:12121"),
+        ],
+    );
+
+    assert_eq!(result.code, Some(2));
+    assert!(
+        result.stderr.contains("STRIPE_CONNECT_BASE is invalid"),
+        "stderr: {}",
+        result.stderr
+    );
+    common::assert_no_secrets(&result, &[]);
 }
 
 #[test]

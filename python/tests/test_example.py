@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import importlib.util
+import threading
 import urllib.parse
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -111,13 +113,87 @@ def test_example_rejects_other_state(fake: FakeStripe, example: ModuleType) -> N
     assert fake.recorded("/oauth/token") == []
 
 
+def test_example_rejects_replayed_callback(fake: FakeStripe, example: ModuleType) -> None:
+    authorize_url, cookie = connect(example)
+    obtained = fake.obtain_code(authorize_url=authorize_url)
+    query = urllib.parse.urlsplit(obtained["location"]).query
+    first_status, _, _ = call(example.app, "/callback", query, cookie)
+
+    status, _, body = call(example.app, "/callback", query, cookie)
+
+    assert first_status == "200 OK"
+    assert status == "400 Bad Request"
+    assert body.startswith("No authorization in progress")
+    assert len(fake.recorded("/oauth/token")) == 1
+
+
+def test_example_exchanges_concurrent_duplicates_once(
+    fake: FakeStripe, example: ModuleType
+) -> None:
+    authorize_url, cookie = connect(example)
+    obtained = fake.obtain_code(authorize_url=authorize_url)
+    query = urllib.parse.urlsplit(obtained["location"]).query
+    duplicates = 4
+    barrier = threading.Barrier(duplicates, timeout=10)
+
+    def deliver() -> str:
+        barrier.wait()
+        status, _, _ = call(example.app, "/callback", query, cookie)
+        return status
+
+    with ThreadPoolExecutor(max_workers=duplicates) as pool:
+        statuses = sorted(pool.map(lambda _: deliver(), range(duplicates)))
+
+    assert statuses == ["200 OK"] + ["400 Bad Request"] * (duplicates - 1)
+    assert len(fake.recorded("/oauth/token")) == 1
+
+
+def test_example_rejects_unrecorded_state(fake: FakeStripe, example: ModuleType) -> None:
+    authorize_url, cookie = connect(example)
+    obtained = fake.obtain_code(authorize_url=authorize_url)
+    query = urllib.parse.urlsplit(obtained["location"]).query
+    example.pending_states.clear()  # as after a restart, or for a forged cookie
+
+    status, _, _ = call(example.app, "/callback", query, cookie)
+
+    assert status == "400 Bad Request"
+    assert fake.recorded("/oauth/token") == []
+
+
+def test_example_rejects_expired_state(fake: FakeStripe, example: ModuleType) -> None:
+    authorize_url, cookie = connect(example)
+    obtained = fake.obtain_code(authorize_url=authorize_url)
+    query = urllib.parse.urlsplit(obtained["location"]).query
+    state = cookie.split("=", 1)[1]
+    example.pending_states[state] -= example.STATE_MAX_AGE + 1
+
+    status, _, _ = call(example.app, "/callback", query, cookie)
+
+    assert status == "400 Bad Request"
+    assert fake.recorded("/oauth/token") == []
+
+
+def test_example_bounds_pending_states(
+    example: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(example, "MAX_PENDING_STATES", 2)
+    cookies = [connect(example)[1] for _ in range(3)]
+    states = [cookie.split("=", 1)[1] for cookie in cookies]
+
+    assert list(example.pending_states) == states[1:]
+
+
 def test_example_reports_spent_code(fake: FakeStripe, example: ModuleType) -> None:
     authorize_url, cookie = connect(example)
     obtained = fake.obtain_code(authorize_url=authorize_url)
     query = urllib.parse.urlsplit(obtained["location"]).query
     call(example.app, "/callback", query, cookie)
+    # A second, fresh state lets the spent code reach Stripe again.
+    other_url, other_cookie = connect(example)
+    other_state = urllib.parse.parse_qs(urllib.parse.urlsplit(other_url).query)["state"][0]
+    spent_query = urllib.parse.urlencode({"code": obtained["code"], "state": other_state})
 
-    status, _, body = call(example.app, "/callback", query, cookie)
+    status, _, body = call(example.app, "/callback", spent_query, other_cookie)
 
     assert status == "502 Bad Gateway"
     assert obtained["code"] not in body

@@ -209,10 +209,17 @@ install_and_build() {
     sed 's/-lstripe_connect_oauth/-Wl,-Bstatic -lstripe_connect_oauth -Wl,-Bdynamic/')
   # shellcheck disable=SC2086 # pkg-config output is a list of flags
   "$CC" -std=c11 -Wall -Wextra -Werror examples/c/connect_example.c $cflags $libs \
-    "-Wl,-rpath,$prefix/lib" -o "$work/installed_shared" || return 1
+    "-Wl,-rpath,$(pkg-config --variable=libdir stripe_connect_oauth)" \
+    -o "$work/installed_shared" || return 1
   # shellcheck disable=SC2086
   "$CC" -std=c11 -Wall -Wextra -Werror examples/c/connect_example.c $cflags $static_libs \
     -o "$work/installed_static" || return 1
+  # The prefix also contains the .so, which the linker takes over the .a without -Bstatic.
+  if ldd "$work/installed_static" | grep libstripe_connect_oauth; then
+    echo "the static build still needs libstripe_connect_oauth.so:" \
+      "link the .a with -Wl,-Bstatic" >&2
+    return 1
+  fi
   example_flow "$work/installed_shared" && example_flow "$work/installed_static"
 }
 run "make install PREFIX=... and pkg-config" install_and_build

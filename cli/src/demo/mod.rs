@@ -54,14 +54,17 @@ struct Backend {
     stripe_label: String,
     /// The in-process fake, kept alive as long as the site runs.
     fake: Option<FakeStripe>,
+    /// Whether `STRIPE_CONNECT_BASE` named a server other than `https://connect.stripe.com`.
+    custom_base: bool,
 }
 
 /// Runs the demo until the process is stopped.
 ///
 /// # Errors
 ///
-/// A usage failure when only one of the two credentials is set or one is invalid. Another
-/// failure when the port cannot be bound or the fake cannot start.
+/// A usage failure when only one of the two credentials is set, when `STRIPE_CONNECT_BASE` is
+/// set without them, or when a value is invalid. Another failure when the port cannot be bound
+/// or the fake cannot start.
 pub fn run(args: DemoArgs) -> Result<(), Failure> {
     let credentials = credentials::demo_credentials()?;
 
@@ -83,7 +86,8 @@ pub fn run(args: DemoArgs) -> Result<(), Failure> {
         DemoCredentials::Stripe {
             secret_key,
             client_id,
-        } => stripe_backend(secret_key, client_id, &redirect_uri),
+            connect_base,
+        } => stripe_backend(secret_key, client_id, connect_base, &redirect_uri),
     };
     let demo = Demo {
         client: backend.client,
@@ -98,7 +102,13 @@ pub fn run(args: DemoArgs) -> Result<(), Failure> {
     let server = tiny_http::Server::from_listener(listener, None)
         .map_err(|error| Failure::other(format!("cannot start the demo site: {error}")))?;
     info!("demo site listening on {}/", demo.origin);
-    announce(&demo, &backend.connect_base, backend.fake.is_some(), &args)?;
+    announce(
+        &demo,
+        &backend.connect_base,
+        backend.fake.is_some(),
+        backend.custom_base,
+        &args,
+    )?;
 
     serve(&server, &demo);
     drop(backend.fake);
@@ -139,20 +149,33 @@ fn fake_backend(redirect_uri: &str) -> Result<Backend, Failure> {
         stripe_label: format!("fake Stripe server at {base_url} (in-process, offline)"),
         connect_base: base_url,
         fake: Some(fake),
+        custom_base: false,
     })
 }
 
-/// Uses connect.stripe.com with the platform's credentials.
-fn stripe_backend(secret_key: SecretKey, client_id: ClientId, redirect_uri: &str) -> Backend {
+/// Uses the platform's credentials with `connect_base`: connect.stripe.com unless
+/// `STRIPE_CONNECT_BASE` names another server.
+fn stripe_backend(
+    secret_key: SecretKey,
+    client_id: ClientId,
+    connect_base: ConnectBase,
+    redirect_uri: &str,
+) -> Backend {
     let mode = if secret_key.livemode() {
         "live"
     } else {
         "test"
     };
+    let base = connect_base.as_str().to_owned();
+    let custom_base = base != stripe_connect_oauth::DEFAULT_CONNECT_BASE;
+    let source = if custom_base {
+        "from STRIPE_CONNECT_BASE"
+    } else {
+        "the default"
+    };
     info!(
-        "using {} as client_id {client_id} with a {mode} mode secret key; {redirect_uri} must \
-         be a registered redirect URI",
-        stripe_connect_oauth::DEFAULT_CONNECT_BASE
+        "using {base} ({source}) as client_id {client_id} with a {mode} mode secret key; \
+         {redirect_uri} must be a registered redirect URI"
     );
     if secret_key.livemode() {
         warn!("STRIPE_SECRET_KEY is a live mode key: connections are real");
@@ -160,17 +183,30 @@ fn stripe_backend(secret_key: SecretKey, client_id: ClientId, redirect_uri: &str
     let client = Client::builder()
         .secret_key(secret_key)
         .client_id(client_id)
+        .connect_base(connect_base)
         .build();
+    let stripe_label = if custom_base {
+        format!("{base} ({mode} mode)")
+    } else {
+        format!("connect.stripe.com ({mode} mode)")
+    };
     Backend {
         client,
-        connect_base: stripe_connect_oauth::DEFAULT_CONNECT_BASE.to_owned(),
-        stripe_label: format!("connect.stripe.com ({mode} mode)"),
+        connect_base: base,
+        stripe_label,
         fake: None,
+        custom_base,
     }
 }
 
 /// Prints where to open the site and which Stripe it uses, as text or as one JSON line.
-fn announce(demo: &Demo, connect_base: &str, fake: bool, args: &DemoArgs) -> Result<(), Failure> {
+fn announce(
+    demo: &Demo,
+    connect_base: &str,
+    fake: bool,
+    custom_base: bool,
+    args: &DemoArgs,
+) -> Result<(), Failure> {
     let demo_url = format!("{}/", demo.origin);
     let text = if args.announce_json {
         json!({
@@ -186,6 +222,16 @@ fn announce(demo: &Demo, connect_base: &str, fake: bool, args: &DemoArgs) -> Res
              Stripe: the fake Stripe server at {connect_base}, started in-process because \
              STRIPE_SECRET_KEY and STRIPE_CLIENT_ID are not set. Nothing leaves this machine.\n\
              Stop the demo with Ctrl-C."
+        )
+    } else if custom_base {
+        format!(
+            "Demo platform site: {demo_url} (open it in a browser)\n\
+             Stripe: {}, from STRIPE_CONNECT_BASE, with STRIPE_CLIENT_ID and \
+             STRIPE_SECRET_KEY from the environment.\n\
+             Register {} as a redirect URI with that server (fake-stripe takes \
+             --redirect-uri URL), or it rejects the authorization.\n\
+             Stop the demo with Ctrl-C.",
+            demo.stripe_label, demo.redirect_uri
         )
     } else {
         format!(
