@@ -20,7 +20,7 @@ use stripe_connect_oauth::{
 const ROUND: usize = 200;
 
 /// Rounds per run.
-const ROUNDS: usize = 10;
+const ROUNDS: usize = 50;
 
 struct Target {
     base_url: String,
