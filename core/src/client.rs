@@ -77,6 +77,8 @@ impl ClientBuilder {
 
     /// Sets the time allowed for a whole request, from connecting to the end of the response
     /// body. Default: 30 s.
+    // TODO: reject a zero timeout here, where every binding would share the check; today a zero
+    // timeout fails every request, and only the Python binding rejects it up front.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
