@@ -828,7 +828,7 @@ enum sco_status sco_config_set_credential_scheme(struct sco_config *config,
 
 /**
  * Sets the time a client allows to open a connection, TLS handshake included, in
- * milliseconds. Default: 10000.
+ * milliseconds. Default: 10000. Zero makes `sco_client_new` fail with `SCO_ERR_INVALID_INPUT`.
  *
  * # Safety
  *
@@ -841,7 +841,8 @@ enum sco_status sco_config_set_connect_timeout_ms(struct sco_config *config,
 
 /**
  * Sets the time a client allows for a whole request, from connecting to the end of the
- * response body, in milliseconds. Default: 30000.
+ * response body, in milliseconds. Default: 30000. Zero makes `sco_client_new` fail with
+ * `SCO_ERR_INVALID_INPUT`.
  *
  * # Safety
  *

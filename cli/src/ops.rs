@@ -27,7 +27,8 @@ pub fn authorize_url(args: AuthorizeUrlArgs) -> Result<(), Failure> {
     let client = Client::builder()
         .client_id(client_id)
         .connect_base(connect_base)
-        .build();
+        .build()
+        .map_err(|error| Failure::from_core(Operation::AuthorizeUrl, &error))?;
 
     let state = match &args.state {
         Some(state) => State::new(state.as_str()),
@@ -172,7 +173,9 @@ fn request_client(
     if let Some(client_id) = client_id {
         builder = builder.client_id(client_id);
     }
-    Ok(builder.build())
+    builder
+        .build()
+        .map_err(|error| Failure::usage(error.to_string()))
 }
 
 fn connect_base(value: &str) -> Result<ConnectBase, Failure> {

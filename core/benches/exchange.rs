@@ -53,6 +53,7 @@ impl Target {
             .connect_base(ConnectBase::new(&self.base_url).unwrap())
             .secret_key(SecretKey::new(self.secret_key.clone()).unwrap())
             .build()
+            .unwrap()
     }
 
     /// The floor: the same method, URL, headers and body as the client sends, through a bare

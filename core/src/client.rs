@@ -77,8 +77,6 @@ impl ClientBuilder {
 
     /// Sets the time allowed for a whole request, from connecting to the end of the response
     /// body. Default: 30 s.
-    // TODO: reject a zero timeout here, where every binding would share the check; today a zero
-    // timeout fails every request, and only the Python binding rejects it up front.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
@@ -98,7 +96,29 @@ impl ClientBuilder {
     }
 
     /// Builds the client and its connection pool.
-    pub fn build(self) -> Client {
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] when the connect timeout or the request timeout is zero, which
+    /// would fail every request.
+    pub fn build(self) -> Result<Client, Error> {
+        for (parameter, timeout) in [
+            ("connect_timeout", self.connect_timeout),
+            ("timeout", self.timeout),
+        ] {
+            if timeout.is_zero() {
+                return Err(Error::invalid_input(
+                    parameter,
+                    format!(
+                        "the {parameter} is zero, which would fail every request: set a positive duration"
+                    ),
+                ));
+            }
+        }
+        Ok(self.build_checked())
+    }
+
+    fn build_checked(self) -> Client {
         let tls = TlsConfig::builder().provider(tls_provider()).build();
         let config = Agent::config_builder()
             // The error body must be read, so statuses are not turned into errors.
@@ -168,7 +188,8 @@ impl Client {
 
     /// Creates a client with these Connect settings and the default transport settings.
     pub fn new(config: ConnectConfig) -> Self {
-        Self::builder().config(config).build()
+        // The default timeouts are positive, so the check in `build` cannot fail here.
+        Self::builder().config(config).build_checked()
     }
 
     /// Returns the Connect settings.

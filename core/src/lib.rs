@@ -56,7 +56,7 @@
 //! let client = Client::builder()
 //!     .secret_key(SecretKey::new(std::env::var("STRIPE_SECRET_KEY").unwrap_or_default())?)
 //!     .client_id(ClientId::new(std::env::var("STRIPE_CLIENT_ID").unwrap_or_default())?)
-//!     .build();
+//!     .build()?;
 //!
 //! // Route 1: "Connect with Stripe" redirects here.
 //! let state = State::generate()?;

@@ -25,6 +25,7 @@ fn client_for(fake: &FakeStripe) -> Client {
         .secret_key(SecretKey::new(platform.test_secret_key).unwrap())
         .retry_backoff(Duration::from_millis(10))
         .build()
+        .unwrap()
 }
 
 /// Runs the authorize step through the fake's control API, then parses the redirect as a
@@ -136,7 +137,8 @@ fn bearer_credential_is_accepted() {
     let client = Client::builder()
         .config(client_for(&fake).config().clone())
         .credential_scheme(CredentialScheme::Bearer)
-        .build();
+        .build()
+        .unwrap();
     let code = fresh_code(&fake);
 
     exchange(&client, &code).unwrap();
@@ -178,7 +180,8 @@ fn per_call_key_is_the_only_credential_sent() {
     let client = Client::builder()
         .connect_base(ConnectBase::new(&fake.base_url()).unwrap())
         .secret_key(SecretKey::new(configured_key.clone()).unwrap())
-        .build();
+        .build()
+        .unwrap();
     let code = fresh_code(&fake);
 
     let options = ExchangeOptions::new().secret_key(SecretKey::new(per_call_key.clone()).unwrap());
@@ -226,7 +229,8 @@ fn delay_beyond_timeout_is_timeout_after_sending() {
     let client = Client::builder()
         .config(client_for(&fake).config().clone())
         .timeout(Duration::from_millis(300))
-        .build();
+        .build()
+        .unwrap();
     fake.queue_fault(TOKEN, Fault::Delay { ms: 2_000 }).unwrap();
 
     let error = exchange(&client, &fresh_code(&fake)).unwrap_err();
@@ -249,7 +253,8 @@ fn closed_connection_is_sent_once_and_may_be_processed() {
     let client = Client::builder()
         .config(client_for(&fake).config().clone())
         .retries(2)
-        .build();
+        .build()
+        .unwrap();
     fake.queue_fault(TOKEN, Fault::Close { process: true })
         .unwrap();
 
@@ -275,7 +280,8 @@ fn closed_pooled_connection_is_not_resent() {
     let client = Client::builder()
         .config(client_for(&fake).config().clone())
         .retries(2)
-        .build();
+        .build()
+        .unwrap();
     exchange(&client, &fresh_code(&fake)).unwrap();
     fake.queue_fault(TOKEN, Fault::Close { process: true })
         .unwrap();
@@ -406,7 +412,8 @@ fn rate_limit_reaches_server_once() {
     let client = Client::builder()
         .config(client_for(&fake).config().clone())
         .retries(2)
-        .build();
+        .build()
+        .unwrap();
     let fault = Fault::Response {
         status: 429,
         headers: vec![("Retry-After".to_owned(), "2".to_owned())],
@@ -452,7 +459,8 @@ fn nothing_listening_is_not_processed() {
         .secret_key(SecretKey::new("sk_test_PLACEHOLDER").unwrap())
         .retries(2)
         .retry_backoff(Duration::from_millis(5))
-        .build();
+        .build()
+        .unwrap();
 
     let error = exchange(&client, &AuthorizationCode::new("ac_PLACEHOLDER").unwrap()).unwrap_err();
 
@@ -566,9 +574,21 @@ fn localhost_name_is_resolved() {
     let client = Client::builder()
         .config(client_for(&fake).config().clone())
         .connect_base(ConnectBase::new(&base).unwrap())
-        .build();
+        .build()
+        .unwrap();
 
     exchange(&client, &fresh_code(&fake)).unwrap();
 
     assert_eq!(fake.requests_to(TOKEN).len(), 1);
+}
+
+#[test]
+fn zero_timeouts_are_rejected() {
+    for builder in [
+        Client::builder().timeout(Duration::ZERO),
+        Client::builder().connect_timeout(Duration::ZERO),
+    ] {
+        let error = builder.build().unwrap_err();
+        assert!(matches!(error, Error::InvalidInput { .. }), "{error}");
+    }
 }

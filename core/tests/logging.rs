@@ -59,7 +59,8 @@ fn whole_flow_logs_no_secret() {
         .connect_base(ConnectBase::new(&fake.base_url()).unwrap())
         .client_id(ClientId::new(platform.client_id.clone()).unwrap())
         .secret_key(SecretKey::new(platform.test_secret_key.clone()).unwrap())
-        .build();
+        .build()
+        .unwrap();
     let code = fake.obtain_code(&CodeRequest::standard()).unwrap();
     let code = AuthorizationCode::new(code.expect_code()).unwrap();
 
@@ -120,7 +121,8 @@ fn connect_failures_are_retried_then_reported() {
         .secret_key(SecretKey::new("sk_test_PLACEHOLDER").unwrap())
         .retries(2)
         .retry_backoff(Duration::from_millis(5))
-        .build();
+        .build()
+        .unwrap();
 
     let code = AuthorizationCode::new("ac_PLACEHOLDER").unwrap();
     let error = client

@@ -65,7 +65,7 @@ pub unsafe extern "C" fn sco_client_new(
         // SAFETY: forwarded from the caller.
         let client_out = unsafe { ffi::output(client_out, "client_out") }?;
         client_out.write(into_handle(sco_client {
-            inner: config.build_client(),
+            inner: config.build_client()?,
         }));
         Ok(())
     })

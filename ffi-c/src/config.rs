@@ -71,7 +71,7 @@ impl sco_config {
     }
 
     /// Builds a client; settings left unset keep the core's defaults.
-    pub(crate) fn build_client(&self) -> Client {
+    pub(crate) fn build_client(&self) -> Result<Client, oauth::Error> {
         let mut builder: ClientBuilder = Client::builder().config(self.connect.clone());
         if let Some(connect_timeout) = self.connect_timeout {
             builder = builder.connect_timeout(connect_timeout);
@@ -217,7 +217,7 @@ pub unsafe extern "C" fn sco_config_set_credential_scheme(
 }
 
 /// Sets the time a client allows to open a connection, TLS handshake included, in
-/// milliseconds. Default: 10000.
+/// milliseconds. Default: 10000. Zero makes `sco_client_new` fail with `SCO_ERR_INVALID_INPUT`.
 ///
 /// # Safety
 ///
@@ -238,7 +238,8 @@ pub unsafe extern "C" fn sco_config_set_connect_timeout_ms(
 }
 
 /// Sets the time a client allows for a whole request, from connecting to the end of the
-/// response body, in milliseconds. Default: 30000.
+/// response body, in milliseconds. Default: 30000. Zero makes `sco_client_new` fail with
+/// `SCO_ERR_INVALID_INPUT`.
 ///
 /// # Safety
 ///

@@ -93,7 +93,7 @@ impl Client {
         }
 
         Ok(Self {
-            inner: builder.build(),
+            inner: builder.build().map_err(converter(py))?,
         })
     }
 

@@ -178,6 +178,20 @@ static void state_and_callback_arguments(void) {
   sco_error_free(error);
 }
 
+/* A zero timeout would fail every request, so the core rejects it when the client is built. */
+static void zero_timeout_is_rejected(void) {
+  sco_config *zero = NULL;
+  sco_error *error = NULL;
+  CHECK_STATUS(sco_config_new(&zero, &error), SCO_OK, error);
+  CHECK_STATUS(sco_config_set_timeout_ms(zero, 0, &error), SCO_OK, error);
+  sco_client *untouched = (sco_client *)&fake;
+  CHECK_STATUS(sco_client_new(zero, &untouched, &error), SCO_ERR_INVALID_INPUT, error);
+  CHECK_STR(sco_error_parameter(error), "timeout");
+  CHECK(untouched == (sco_client *)&fake);
+  sco_error_free(error);
+  sco_config_free(zero);
+}
+
 static void client_arguments(void) {
   sco_client *untouched_client = (sco_client *)&fake;
   EXPECT_INVALID("config", sco_client_new(NULL, &untouched_client, &error));
@@ -377,6 +391,7 @@ int main(void) {
   RUN(authorize_arguments);
   RUN(state_and_callback_arguments);
   RUN(client_arguments);
+  RUN(zero_timeout_is_rejected);
   RUN(byo_http_arguments);
   RUN(null_handles_are_accepted);
   RUN(nothing_reached_the_server);

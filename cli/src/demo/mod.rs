@@ -87,7 +87,7 @@ pub fn run(args: DemoArgs) -> Result<(), Failure> {
             secret_key,
             client_id,
             connect_base,
-        } => stripe_backend(secret_key, client_id, connect_base, &redirect_uri),
+        } => stripe_backend(secret_key, client_id, connect_base, &redirect_uri)?,
     };
     let demo = Demo {
         client: backend.client,
@@ -132,13 +132,11 @@ fn fake_backend(redirect_uri: &str) -> Result<Backend, Failure> {
 
     let platform = fake.platform();
     let client = (|| {
-        Ok::<_, stripe_connect_oauth::Error>(
-            Client::builder()
-                .secret_key(SecretKey::new(platform.test_secret_key)?)
-                .client_id(ClientId::new(platform.client_id)?)
-                .connect_base(ConnectBase::new(&base_url)?)
-                .build(),
-        )
+        Client::builder()
+            .secret_key(SecretKey::new(platform.test_secret_key)?)
+            .client_id(ClientId::new(platform.client_id)?)
+            .connect_base(ConnectBase::new(&base_url)?)
+            .build()
     })()
     .map_err(|error| {
         Failure::other(format!("cannot configure the client for the fake: {error}"))
@@ -160,7 +158,7 @@ fn stripe_backend(
     client_id: ClientId,
     connect_base: ConnectBase,
     redirect_uri: &str,
-) -> Backend {
+) -> Result<Backend, Failure> {
     let mode = if secret_key.livemode() {
         "live"
     } else {
@@ -184,19 +182,20 @@ fn stripe_backend(
         .secret_key(secret_key)
         .client_id(client_id)
         .connect_base(connect_base)
-        .build();
+        .build()
+        .map_err(|error| Failure::other(format!("cannot configure the client: {error}")))?;
     let stripe_label = if custom_base {
         format!("{base} ({mode} mode)")
     } else {
         format!("connect.stripe.com ({mode} mode)")
     };
-    Backend {
+    Ok(Backend {
         client,
         connect_base: base,
         stripe_label,
         fake: None,
         custom_base,
-    }
+    })
 }
 
 /// Prints where to open the site and which Stripe it uses, as text or as one JSON line.
