@@ -110,12 +110,12 @@ typedef enum sco_status {
    */
   SCO_ERR_UNEXPECTED_RESPONSE = 21,
   /**
-   * The request failed on the network. `sco_error_may_have_been_processed` tells whether
+   * The request failed on the network. `sco_error_may_have_been_processed` reports whether
    * the server may have processed it.
    */
   SCO_ERR_TRANSPORT = 22,
   /**
-   * The request timed out. `sco_error_may_have_been_processed` tells whether the server
+   * The request timed out. `sco_error_may_have_been_processed` reports whether the server
    * may have processed it.
    */
   SCO_ERR_TIMEOUT = 23,

@@ -196,7 +196,7 @@ fn read_secret_argument(value: &str, role: &str) -> Result<String, Failure> {
 }
 
 /// Prints a token response. The access and refresh tokens are printed only when
-/// `show_secrets` is set. Otherwise the output only tells whether Stripe sent them.
+/// `show_secrets` is set. Otherwise the output only states whether Stripe sent them.
 fn print_token(token: &TokenResponse, json: bool, show_secrets: bool) -> Result<(), Failure> {
     if json {
         return print_json(&token_json(token, show_secrets));

@@ -16,7 +16,7 @@ pub const DEFAULT_OVERSIZED_BYTES: usize = 2 * 1024 * 1024;
 /// `{"kind": "delay", "ms": 500}` or `{"kind": "html_502"}`.
 ///
 /// Whether the request is processed matters for authorization codes: a processed
-/// code-exchange request consumes the code even though the client never sees the answer.
+/// code-exchange request consumes the code even though the client never sees the response.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Fault {

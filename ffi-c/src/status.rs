@@ -50,10 +50,10 @@ pub enum sco_status {
     /// The response is neither a success nor a recognized error (an HTML proxy page, an empty
     /// body, a redirect, a body over 64 KiB, ...).
     SCO_ERR_UNEXPECTED_RESPONSE = 21,
-    /// The request failed on the network. `sco_error_may_have_been_processed` tells whether
+    /// The request failed on the network. `sco_error_may_have_been_processed` reports whether
     /// the server may have processed it.
     SCO_ERR_TRANSPORT = 22,
-    /// The request timed out. `sco_error_may_have_been_processed` tells whether the server
+    /// The request timed out. `sco_error_may_have_been_processed` reports whether the server
     /// may have processed it.
     SCO_ERR_TIMEOUT = 23,
     /// A success whose `livemode` differs from the mode of the secret key that was used.

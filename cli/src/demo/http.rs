@@ -126,7 +126,7 @@ impl Response {
         let mut response =
             tiny_http::Response::from_string(self.body).with_status_code(self.status);
         let common = [
-            // Pages show account ids and the callback URL holds a code: keep them out of
+            // Pages show account ids and the callback URL contains a code: keep them out of
             // caches and out of the Referer header sent to other sites. "no-referrer" would
             // also make browsers send `Origin: null` on the Disconnect form post.
             ("Cache-Control", "no-store"),

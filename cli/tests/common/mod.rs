@@ -216,7 +216,7 @@ pub fn post(url: &str, headers: &[(&str, &str)], body: &str) -> Reply {
     read_reply(request.send(body).expect("the POST should get a response"))
 }
 
-/// Sends a JSON POST to a control endpoint of the fake and returns the JSON answer.
+/// Sends a JSON POST to a control endpoint of the fake and returns the JSON response.
 pub fn post_json(url: &str, body: &Value) -> Value {
     let reply = post(
         url,
